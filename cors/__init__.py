@@ -1,0 +1,21 @@
+"""Typed, functional CORS for Flask.
+
+Public names only; the logic lives in the private modules.
+"""
+
+from ._errors import CorsConfigError
+from ._evaluate import cors_headers
+from ._flask import cross_origin
+from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
+from ._request import CorsRequest
+
+__all__ = [
+    "UNSET",
+    "CorsConfigError",
+    "CorsPolicy",
+    "CorsRequest",
+    "ResolvedPolicy",
+    "cors_headers",
+    "cross_origin",
+    "resolve",
+]

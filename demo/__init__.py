@@ -1,0 +1,1 @@
+"""The demo: the seed document's cross_origin examples as one Flask app."""
