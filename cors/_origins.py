@@ -41,7 +41,7 @@ NULL_ORIGIN = "null"
 MAX_ORIGIN_LENGTH = 512
 
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-_REGEX_METACHARACTERS = frozenset("\\^$()|+?{}[]*")
+REGEX_METACHARACTERS = frozenset("\\^$()|+?{}[]*")
 _HOST_CHARS = r"[^\s/?#@:\[\]\\*^$()|+{},]"
 _ORIGIN_LIKE = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://"
@@ -51,6 +51,7 @@ _ORIGIN_LIKE = re.compile(
     r"(?P<path>[/?#].*)?",
     re.DOTALL,
 )
+_BRACKETED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\[[^\]]*\]")
 _DNS_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 # What a browser sends: lower-case scheme and host, no default port, no path.
 # Checked before a request origin is matched by a pattern or reflected, so that
@@ -114,8 +115,10 @@ def normalize_origin_spec(spec: OriginSpec) -> OriginSpec:
     if spec.lower() == NULL_ORIGIN:
         raise _error(spec, "must be written in lower case", NULL_ORIGIN)
     shaped = _ORIGIN_LIKE.fullmatch(spec)
+    if shaped is None and _BRACKETED_HOST.match(spec):
+        raise _error(spec, "has an invalid IPv6 literal")
     if shaped is None:
-        if not _REGEX_METACHARACTERS.intersection(spec):
+        if not REGEX_METACHARACTERS.intersection(spec):
             suggestion = None if "://" in spec else f"https://{spec.strip('/')}"
             raise _error(spec, "is not an origin (scheme://host[:port])", suggestion)
         return _checked_regex(spec)
@@ -202,6 +205,7 @@ class OriginMatcher:
     @classmethod
     def compile(cls, specs: Iterable[OriginSpec]) -> OriginMatcher:
         """Build a matcher from canonical specs (see :func:`normalize_origin_spec`)."""
+        specs = frozenset(specs)
         exact: set[str] = set()
         globs: list[str] = []
         patterns: list[re.Pattern[str]] = []
@@ -218,7 +222,6 @@ class OriginMatcher:
                 patterns.append(re.compile(spec, re.IGNORECASE))
         if globs:
             patterns.insert(0, re.compile("|".join(f"(?:{g})" for g in sorted(globs))))
-        specs = frozenset(specs) if not isinstance(specs, frozenset) else specs
         return cls(
             any=ANY_ORIGIN in specs,
             null=NULL_ORIGIN in specs,

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import enum
 import re
+from types import NotImplementedType
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
 from ._errors import CorsConfigError
-from ._origins import ANY_ORIGIN, NULL_ORIGIN, OriginMatcher, OriginSpec, normalize_origin_spec
+from ._origins import (
+    ANY_ORIGIN,
+    NULL_ORIGIN,
+    REGEX_METACHARACTERS,
+    OriginMatcher,
+    OriginSpec,
+    normalize_origin_spec,
+)
 
 
 class Unset(enum.Enum):
@@ -39,6 +47,10 @@ HeaderSpec = str | re.Pattern[str]
 """One allowed request header: a name, ``"*"``, or a regular expression."""
 
 _T = TypeVar("_T")
+if TYPE_CHECKING:
+    _Attribute = attrs.Attribute[Any]
+else:  # attrs.Attribute is not subscriptable at run time
+    _Attribute = attrs.Attribute
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # A header name written with only these characters is a name, not a pattern.
 _PLAIN_NAME = re.compile(r"[!#%&'._`~0-9A-Za-z-]+")
@@ -110,7 +122,7 @@ def _header_specs(
             specs.add(item)
         elif isinstance(item, str) and (item == "*" or _PLAIN_NAME.fullmatch(item)):
             specs.add(item.lower())
-        elif isinstance(item, str) and patterns:
+        elif isinstance(item, str) and patterns and REGEX_METACHARACTERS.intersection(item):
             try:
                 re.compile(item)
             except re.error as exc:
@@ -118,11 +130,10 @@ def _header_specs(
                 raise CorsConfigError(msg) from None
             specs.add(item)
         else:
+            kinds = '"*" or a regular expression' if patterns else '"*"'
             msg = (
                 f"{name}: {item!r} is not a header name (letters, digits and "
-                "!#%&'._`~-)"
-                + ("" if patterns else ' or "*"')
-                + "; fix the name."
+                f"!#%&'._`~-), {kinds}; fix the name."
             )
             raise CorsConfigError(msg)
     return frozenset(specs)
@@ -168,7 +179,7 @@ def _to_max_age(value: timedelta | int | str | None | Unset) -> int | None | Uns
     return int(seconds)
 
 
-def _check_flag(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _check_flag(instance: object, attribute: _Attribute, value: Any) -> None:
     if value is not UNSET and not isinstance(value, bool):
         msg = f"{attribute.name}: {value!r} is not a bool; use True or False."
         raise CorsConfigError(msg)
@@ -236,7 +247,7 @@ class CorsPolicy:
             if (value := getattr(self, name)) is not UNSET
         }
 
-    def __or__(self, other: CorsPolicy) -> CorsPolicy:
+    def __or__(self, other: object) -> CorsPolicy | NotImplementedType:
         """Merge like ``dict | dict``: the settings ``other`` specifies win."""
         if not isinstance(other, CorsPolicy):
             return NotImplemented

@@ -173,7 +173,7 @@ def create_app() -> Flask:
         return {"data": "protected resource"}
 
     # With flask-restful.
-    class UserResource(Resource):  # type: ignore[misc]
+    class UserResource(Resource):
         @cross_origin(origins=["https://api-client.example.com"])
         def get(self, user_id: int) -> ResponseReturnValue:
             return {"user_id": user_id}
