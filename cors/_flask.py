@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from flask import Response, after_this_request, current_app, request
-from flask.typing import ResponseReturnValue
 
 from ._evaluate import cors_headers, merge_vary
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
@@ -160,7 +159,8 @@ class CorsView:
         # class's ``decorators = [cross_origin(...)]`` answer preflights.
         pass
 
-    def __call__(self, *args: Any, **kwargs: Any) -> ResponseReturnValue:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Returns whatever the view returns (Flask's ResponseReturnValue), unchecked.
         headers = cors_headers(self.cors_policy, request_view(request.environ, request.method))
         after_this_request(functools.partial(apply_headers, headers))
         if self.cors_policy.automatic_options and request.method == "OPTIONS":
@@ -172,7 +172,7 @@ class CorsView:
             # headers of this request go on a copy.
             result = copy.copy(result)
             result.headers = result.headers.copy()
-        return cast(ResponseReturnValue, result)
+        return result
 
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         return self if instance is None else types.MethodType(self, instance)
@@ -186,7 +186,7 @@ class CorsView:
             owner.options = _answer_preflight  # type: ignore[attr-defined]
 
 
-def _answer_preflight(self: object, *args: Any, **kwargs: Any) -> ResponseReturnValue:
+def _answer_preflight(self: object, *args: Any, **kwargs: Any) -> Any:
     """Answer OPTIONS for a view class whose methods carry ``cross_origin``.
 
     A preflight gets the policy of the method it asks about; any other

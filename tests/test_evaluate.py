@@ -1,0 +1,250 @@
+"""The pure core: which headers a resolved policy gives a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cors import CorsPolicy, CorsRequest, cors_headers, resolve
+from cors._evaluate import MAX_REQUEST_HEADERS_LENGTH, merge_vary
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAM = "Access-Control-Allow-Methods"
+ACAH = "Access-Control-Allow-Headers"
+ACEH = "Access-Control-Expose-Headers"
+ACMA = "Access-Control-Max-Age"
+ACAPN = "Access-Control-Allow-Private-Network"
+PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+SITE = "https://app.example.com"
+
+
+def get(origin: str | None = SITE, method: str = "GET") -> CorsRequest:
+    """An actual request."""
+    return CorsRequest(method=method, origin=origin)
+
+
+def preflight(
+    origin: str = SITE,
+    method: str = "PUT",
+    headers: str | None = None,
+    private_network: bool = False,
+) -> CorsRequest:
+    """A preflight request."""
+    return CorsRequest(
+        method="OPTIONS",
+        origin=origin,
+        request_method=method,
+        request_headers=headers,
+        request_private_network=private_network,
+    )
+
+
+def headers_for(request: CorsRequest, **settings: Any) -> dict[str, str]:
+    """Evaluate a request against a policy built from settings."""
+    return cors_headers(resolve(CorsPolicy(**settings)), request)
+
+
+def test_default_policy_echoes_origin_with_vary() -> None:
+    """The default policy allows any origin by echoing it, with Vary: Origin."""
+    assert headers_for(get()) == {ACAO: SITE, "Vary": "Origin"}
+
+
+def test_send_wildcard_answers_star_without_vary() -> None:
+    """With send_wildcard, every origin gets * and the answer needs no Vary."""
+    assert headers_for(get(), send_wildcard=True) == {ACAO: "*"}
+    assert headers_for(get(origin=None), send_wildcard=True) == {ACAO: "*"}
+
+
+def test_send_wildcard_without_always_send_varies() -> None:
+    """send_wildcard with always_send=False answers only CORS requests, so it varies."""
+    assert headers_for(get(), send_wildcard=True, always_send=False) == {ACAO: "*", "Vary": "Origin"}
+    assert headers_for(get(origin=None), send_wildcard=True, always_send=False) == {"Vary": "Origin"}
+
+
+def test_vary_header_false_is_allowed_for_static_answers() -> None:
+    """vary_header=False is accepted where the answer never depends on the origin."""
+    assert headers_for(get(), send_wildcard=True, vary_header=False) == {ACAO: "*"}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"origins": ["https://app.example.com"]}, {"origins": r"https://.*\.example\.com"}],
+    ids=["any", "list", "regex"],
+)
+def test_no_origin_gets_only_vary(settings: dict[str, Any]) -> None:
+    """A request without Origin gets Vary: Origin and never leaks an allowed origin."""
+    assert headers_for(get(origin=None), **settings) == {"Vary": "Origin"}
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "https://app.example.com.evil.example",
+        "https://APP.example.com",
+        "https://app.example.com/",
+        "null",
+        "",
+        " https://app.example.com",
+    ],
+)
+def test_refused_origin_gets_no_cors_headers(origin: str) -> None:
+    """A refused origin gets only Vary, on actual requests and on preflights."""
+    settings = {"origins": [SITE], "supports_credentials": True, "expose_headers": "X-Secret"}
+    assert headers_for(get(origin=origin), **settings) == {"Vary": "Origin"}
+    assert headers_for(preflight(origin=origin), **settings) == {"Vary": PREFLIGHT_VARY}
+
+
+def test_credentials_and_expose_on_actual_request() -> None:
+    """An allowed actual request gets credentials and exposed headers when configured."""
+    assert headers_for(
+        get(), origins=[SITE], supports_credentials=True, expose_headers=["X-Total-Count", "X-Page"]
+    ) == {ACAO: SITE, ACAC: "true", ACEH: "x-page, x-total-count", "Vary": "Origin"}
+
+
+def test_actual_request_with_method_not_allowed_is_refused() -> None:
+    """An actual request whose method the policy does not list gets no CORS headers."""
+    assert headers_for(get(method="DELETE"), methods=["GET", "POST"]) == {"Vary": "Origin"}
+    assert headers_for(get(method="HEAD"), methods=["GET"]) == {ACAO: SITE, "Vary": "Origin"}
+
+
+def test_allowed_preflight() -> None:
+    """An allowed preflight gets origin, methods, the requested headers, max-age and credentials."""
+    assert headers_for(
+        preflight(headers="Content-Type,X-Requested-With"),
+        origins=[SITE],
+        methods=["GET", "PUT"],
+        supports_credentials=True,
+        max_age=600,
+    ) == {
+        ACAO: SITE,
+        ACAH: "content-type, x-requested-with",
+        ACAC: "true",
+        ACAM: "GET, PUT",
+        ACMA: "600",
+        "Vary": PREFLIGHT_VARY,
+    }
+
+
+def test_preflight_without_request_headers_has_no_allow_headers() -> None:
+    """A preflight asking for no headers gets no Access-Control-Allow-Headers."""
+    assert ACAH not in headers_for(preflight())
+    assert ACAH not in headers_for(preflight(headers=" , ,"))
+
+
+@pytest.mark.parametrize(
+    ("request_method", "allowed"),
+    [("PUT", True), ("put", False), ("PATCH", False), ("DELETE", True), ("", False), ("PUT, DELETE", False)],
+)
+def test_preflight_method_must_be_listed_exactly(request_method: str, allowed: bool) -> None:
+    """A preflight is allowed only for a listed method, compared case-sensitively as browsers do."""
+    result = headers_for(preflight(method=request_method), methods=["PUT", "DELETE"])
+    assert (ACAO in result) is allowed
+    if not allowed:
+        assert result == {"Vary": PREFLIGHT_VARY}
+
+
+HEADER_CASES: list[tuple[Any, str, bool]] = [
+    ("*", "x-anything,content-type", True),
+    ("*", "authorization", False),
+    ("*", "x-foo,Authorization", False),
+    (["Authorization"], "authorization", True),
+    (["*", "Authorization"], "AUTHORIZATION,x-foo", True),
+    (["Content-Type", "X-Requested-With"], "content-type", True),
+    (["Content-Type", "X-Requested-With"], "content-type,x-other", False),
+    (["Content-Type", r"X-Custom-.*"], "x-custom-a,X-CUSTOM-B", True),
+    (["Content-Type", r"X-Custom-.*"], "x-customer", False),
+    ([r"X-Custom-.*"], "x-custom-a b", False),
+    ([r".*"], "authorization", False),
+    ("*", "x-\u00e9", False),
+    ("*", "x(y)", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("allow_headers", "requested", "allowed"),
+    HEADER_CASES,
+    ids=[f"{a}-{r!r}" for a, r, _ in HEADER_CASES],
+)
+def test_preflight_headers_all_or_nothing(allow_headers: Any, requested: str, allowed: bool) -> None:
+    """A preflight is allowed only if every requested header is; Authorization must be named."""
+    result = headers_for(preflight(headers=requested), allow_headers=allow_headers)
+    assert (ACAO in result) is allowed
+    if allowed:
+        names = [n.strip().lower() for n in requested.split(",")]
+        assert result[ACAH] == ", ".join(names)
+    else:
+        assert result == {"Vary": PREFLIGHT_VARY}
+
+
+def test_request_headers_are_parsed_leniently() -> None:
+    """Spaces, tabs, empty items, case and duplicates in the request list are tolerated."""
+    result = headers_for(preflight(headers=",y-lol,x-PriNT, ,,,Y-PRINT\t, \tx-print"))
+    assert result[ACAH] == "y-lol, x-print, y-print"
+
+
+def test_overlong_request_headers_are_refused() -> None:
+    """A header list over the length limit is refused without parsing."""
+    raw = ",".join(["x-a"] * (MAX_REQUEST_HEADERS_LENGTH // 4 + 1))
+    assert len(raw) > MAX_REQUEST_HEADERS_LENGTH
+    assert headers_for(preflight(headers=raw)) == {"Vary": PREFLIGHT_VARY}
+    assert headers_for(preflight(headers="," * 10_000)) == {"Vary": PREFLIGHT_VARY}
+
+
+def test_private_network_only_when_asked_allowed_and_enabled() -> None:
+    """Access-Control-Allow-Private-Network: true only on an allowed PNA preflight, never false."""
+    on = {"origins": [SITE], "allow_private_network": True}
+    result = headers_for(preflight(private_network=True), **on)
+    assert result[ACAPN] == "true"
+    assert result["Vary"] == PREFLIGHT_VARY + ", Access-Control-Request-Private-Network"
+    assert ACAPN not in headers_for(preflight(private_network=False), **on)
+    assert ACAPN not in headers_for(preflight(origin="https://evil.example", private_network=True), **on)
+    assert ACAPN not in headers_for(get(), **on)
+    assert ACAPN not in headers_for(preflight(private_network=True), origins=[SITE])
+    assert all("false" not in v for v in headers_for(preflight(private_network=True)).values())
+
+
+def test_options_without_request_method_is_not_a_preflight() -> None:
+    """OPTIONS without Access-Control-Request-Method is an actual request."""
+    request = CorsRequest(method="OPTIONS", origin=SITE)
+    assert not request.is_preflight
+    assert headers_for(request, methods=["GET", "OPTIONS"]) == {ACAO: SITE, "Vary": "Origin"}
+
+
+def test_wildcard_preflight() -> None:
+    """With send_wildcard a preflight answers * and still varies on the request headers."""
+    result = headers_for(preflight(headers="x-a"), send_wildcard=True)
+    assert result[ACAO] == "*"
+    assert result["Vary"] == "Access-Control-Request-Method, Access-Control-Request-Headers"
+
+
+def test_unresolved_policy_is_accepted() -> None:
+    """cors_headers also takes a CorsPolicy, resolving it on the spot."""
+    assert cors_headers(CorsPolicy(origins=[SITE]), get()) == {ACAO: SITE, "Vary": "Origin"}
+
+
+def test_result_is_a_fresh_dict() -> None:
+    """Changing a returned dict does not change later answers."""
+    policy = resolve(CorsPolicy(origins=[SITE]))
+    cors_headers(policy, get(origin="https://evil.example"))["Vary"] = "changed"
+    cors_headers(policy, get(origin=None))["Vary"] = "changed"
+    assert cors_headers(policy, get(origin="https://evil.example")) == {"Vary": "Origin"}
+    assert cors_headers(policy, get(origin=None)) == {"Vary": "Origin"}
+
+
+@pytest.mark.parametrize(
+    ("existing", "add", "merged"),
+    [
+        ([], "Origin", "Origin"),
+        (["Accept-Encoding"], "Origin", "Accept-Encoding, Origin"),
+        (["origin"], "Origin", "origin"),
+        (["Accept-Encoding", "Cookie"], "Origin", "Accept-Encoding, Cookie, Origin"),
+        (["*"], "Origin", "*"),
+        (["Accept, Origin"], "Origin, Access-Control-Request-Method", "Accept, Origin, Access-Control-Request-Method"),
+    ],
+)
+def test_merge_vary(existing: list[str], add: str, merged: str) -> None:
+    """Vary values merge into one line, without duplicates, leaving * alone."""
+    assert merge_vary(existing, add) == merged
