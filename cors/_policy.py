@@ -426,11 +426,10 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
     if max_age is not None:
         preflight["Access-Control-Max-Age"] = str(max_age)
     preflight["Vary"] = vary_preflight
-    no_origin: dict[str, str] = {}
-    if wildcard and _value(settings, "always_send", bool):
-        no_origin = {"Access-Control-Allow-Origin": "*", **actual}
-    elif vary_actual:
+    if vary_actual:
         no_origin = {"Vary": vary_actual}
+    else:  # a static "*" answer, sent to every request
+        no_origin = {"Access-Control-Allow-Origin": "*", **actual}
     return ResolvedPolicy(
         policy=policy,
         match_origin=OriginMatcher.compile(origins),

@@ -239,6 +239,7 @@ def test_result_is_a_fresh_dict() -> None:
     [
         ([], "Origin", "Origin"),
         (["Accept-Encoding"], "Origin", "Accept-Encoding, Origin"),
+        (["Accept,, Cookie"], "Origin", "Accept, Cookie, Origin"),
         (["origin"], "Origin", "origin"),
         (["Accept-Encoding", "Cookie"], "Origin", "Accept-Encoding, Cookie, Origin"),
         (["*"], "Origin", "*"),

@@ -53,6 +53,8 @@ def test_spec_normalises(spec: str, canonical: str) -> None:
         ("https://exa mple.com", "not an origin"),
         ("https://-bad-.example", "not a valid domain name"),
         ("http://[::zz]:5000", "invalid IPv6"),
+        ("http://[1:2:3]:5000", "invalid IPv6"),
+        ("https://" + "a" * 64 + ".example", "not a valid domain name"),
         ("NULL", "Did you mean 'null'"),
         ("https://(unclosed", "not a valid regular expression"),
     ],

@@ -17,6 +17,7 @@ def test_empty_policy_specifies_nothing() -> None:
     """CorsPolicy() leaves every setting unset."""
     assert CorsPolicy().specified() == {}
     assert repr(CorsPolicy()) == "CorsPolicy()"
+    assert repr(UNSET) == "UNSET"
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,7 @@ def test_empty_policy_specifies_nothing() -> None:
         ({"methods": ["get", "Put"]}, "methods", frozenset({"GET", "PUT"})),
         ({"allow_headers": "Content-Type, X-Foo"}, "allow_headers", frozenset({"content-type", "x-foo"})),
         ({"allow_headers": ["X-Custom-.*"]}, "allow_headers", frozenset({"X-Custom-.*"})),
+        ({"allow_headers": "Content-Type, "}, "allow_headers", frozenset({"content-type"})),
         ({"expose_headers": "X-Total-Count"}, "expose_headers", frozenset({"x-total-count"})),
         ({"max_age": 600}, "max_age", 600),
         ({"max_age": "600"}, "max_age", 600),
@@ -54,6 +56,7 @@ def test_compiled_patterns_are_kept() -> None:
     policy = CorsPolicy(origins=[origin], allow_headers=[header])
     assert policy.origins == frozenset({origin})
     assert policy.allow_headers == frozenset({header})
+    assert CorsPolicy(origins=origin, allow_headers=header) == policy
 
 
 def test_policies_are_values() -> None:
