@@ -5,11 +5,13 @@ Public names only; the logic lives in the private modules.
 
 from ._errors import CorsConfigError
 from ._evaluate import cors_headers
+from ._extension import CORS
 from ._flask import cross_origin
 from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
 __all__ = [
+    "CORS",
     "UNSET",
     "CorsConfigError",
     "CorsPolicy",

@@ -27,6 +27,15 @@ _KEYWORDS = tuple(a for a in inspect.signature(CorsPolicy).parameters)
 _HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options"})
 
 
+HANDLED = "cors.handled"
+"""WSGI environ key: the extension has computed this request's CORS headers."""
+
+
+def preflight_response() -> Response:
+    """The answer to an allowed preflight: 200, empty; the CORS headers go on it."""
+    return current_app.response_class(status=200)
+
+
 def request_view(environ: Mapping[str, Any], method: str) -> CorsRequest:
     """Build the request view from a WSGI environ.
 
@@ -161,12 +170,18 @@ class CorsView:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # Returns whatever the view returns (Flask's ResponseReturnValue), unchecked.
-        headers = cors_headers(self.cors_policy, request_view(request.environ, request.method))
-        after_this_request(functools.partial(apply_headers, headers))
-        if self.cors_policy.automatic_options and request.method == "OPTIONS":
+        environ = request.environ
+        policy = self.cors_policy
+        if HANDLED not in environ:  # no CORS(app) rule covers this request
+            view = request_view(environ, request.method)
+            headers = cors_headers(policy, view)
+            after_this_request(functools.partial(apply_headers, headers))
+            if policy.automatic_options and view.is_preflight:
+                return preflight_response()
+        if policy.automatic_options and request.method == "OPTIONS":
             return current_app.make_default_options_response()
-        view = current_app.ensure_sync(self._view) if self._is_async else self._view
-        result = view(*args, **kwargs)
+        function = current_app.ensure_sync(self._view) if self._is_async else self._view
+        result = function(*args, **kwargs)
         if isinstance(result, Response):
             # The view may hand out one Response object to many requests; the
             # headers of this request go on a copy.

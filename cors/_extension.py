@@ -1,0 +1,347 @@
+"""The app-wide extension: ``CORS(app)``, path rules and ``CORS_*`` config.
+
+Part of the Flask edge, like ``_flask.py``. Everything a rule needs is
+resolved when the extension is set up; a request costs one walk over the
+rules, one evaluation and one header update.
+
+Layers, each a :class:`~cors.CorsPolicy`, merged with ``|`` from left to
+right: built-in defaults | ``app.config`` ``CORS_*`` keys | the extension's
+arguments | the first matching path rule | a ``cross_origin`` decorator on
+the view.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+import attrs
+from flask import Blueprint, Flask, Request, Response, request
+from flask.sansio.blueprints import BlueprintSetupState
+
+from ._errors import CorsConfigError
+from ._evaluate import cors_headers
+from ._flask import (
+    HANDLED,
+    CorsView,
+    apply_headers,
+    policy_from_arguments,
+    preflight_response,
+    request_view,
+)
+from ._paths import PathPattern, PathSpec
+from ._policy import CorsPolicy, ResolvedPolicy, resolve
+
+RuleSettings = CorsPolicy | Mapping[str, Any]
+Resources = PathSpec | Mapping[PathSpec, RuleSettings] | Iterable[PathSpec | tuple[PathSpec, RuleSettings]]
+"""Path rules: one pattern, patterns, (pattern, settings) pairs, or a mapping."""
+
+_EXTENSION_KEY = "cors"
+_POLICY_KEYS = tuple(inspect.signature(CorsPolicy).parameters)
+_CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*_POLICY_KEYS, "resources", "intercept_exceptions"))
+
+
+@attrs.frozen
+class Rule:
+    """A path pattern and the policy layered for it (not yet with a decorator)."""
+
+    pattern: PathPattern
+    policy: CorsPolicy
+
+
+@attrs.frozen
+class Scope:
+    """The settings of one ``CORS(...)`` on an app or on one blueprint.
+
+    Attributes:
+        blueprint: The registered blueprint name, or None for the whole app.
+        rules: Path rules, first match wins.
+        intercept_exceptions: Error responses (status 400 and above) get CORS
+            headers too.
+    """
+
+    blueprint: str | None
+    rules: tuple[Rule, ...]
+    intercept_exceptions: bool
+
+
+def _options(value: CorsPolicy | Mapping[str, Any], where: str) -> CorsPolicy:
+    if isinstance(value, CorsPolicy):
+        return value
+    if not isinstance(value, Mapping):
+        msg = f"{where}: {value!r} is not a CorsPolicy or a mapping of settings."
+        raise CorsConfigError(msg)
+    return policy_from_arguments(None, value, where)
+
+
+def parse_resources(resources: Resources) -> list[tuple[PathPattern, CorsPolicy]]:
+    """Read path rules in their given order.
+
+    Raises:
+        CorsConfigError: A pattern or a rule's settings are invalid.
+        TypeError: A rule names an unknown setting.
+    """
+    if isinstance(resources, (str, re.Pattern)):
+        items: list[Any] = [resources]
+    elif isinstance(resources, Mapping):
+        items = list(resources.items())
+    elif isinstance(resources, Iterable):
+        items = list(resources)
+    else:
+        msg = f"resources: {resources!r} is not a pattern, a list of patterns or a mapping of patterns to settings."
+        raise CorsConfigError(msg)
+    rules = []
+    for item in items:
+        pattern, settings = item if isinstance(item, tuple) else (item, CorsPolicy())
+        rules.append((PathPattern.parse(pattern), _options(settings, f"resources[{pattern!r}]")))
+    if not rules:
+        msg = "resources: no path rules, so CORS would apply nowhere; give at least one pattern, e.g. '/api/*'."
+        raise CorsConfigError(msg)
+    return rules
+
+
+def _from_config(config: Mapping[str, Any]) -> tuple[CorsPolicy, Any, Any]:
+    """Read the ``CORS_*`` keys of an app's config; None values count as unset."""
+    settings: dict[str, Any] = {}
+    for key, value in config.items():
+        if not key.startswith("CORS_") or value is None:
+            continue
+        if key not in _CONFIG_KEYS:
+            close = difflib.get_close_matches(key, _CONFIG_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            msg = f"app.config[{key!r}] is not a CORS setting.{hint} Known keys: {', '.join(_CONFIG_KEYS)}."
+            raise CorsConfigError(msg)
+        settings[key[5:].lower()] = value
+    resources = settings.pop("resources", None)
+    intercept = settings.pop("intercept_exceptions", None)
+    try:
+        return CorsPolicy(**settings), resources, intercept
+    except CorsConfigError as exc:
+        raise CorsConfigError(f"app.config: {exc}") from None
+
+
+class CORS:
+    """Allow cross-origin requests app-wide, or for a blueprint, by path rules.
+
+    ``CORS(app, **settings)``, ``CORS(app, policy)``, or the factory form
+    ``cors = CORS(**settings); cors.init_app(app)``. ``app`` may be a
+    ``Blueprint``; its rules then apply to requests routed to it, and it
+    reads the app's config when registered.
+
+    Preflights to a CORS-enabled path are answered before the app's
+    ``before_request`` hooks, so authentication never sees them, and error
+    responses carry CORS headers so the page can read the status.
+
+    Args:
+        app: The app or blueprint, or None to call :meth:`init_app` later.
+        policy: A policy to start from.
+        resources: Path rules: ``"*"`` (the default, every path), a pattern,
+            a list of patterns or of (pattern, settings) pairs, or a mapping
+            of patterns to settings (a dict or a :class:`CorsPolicy`). The
+            first rule whose pattern matches the request path applies.
+        intercept_exceptions: Add CORS headers to error responses (status 400
+            and above). Default True.
+        **options: Settings, by the names of :class:`cors.CorsPolicy`.
+
+    Raises:
+        TypeError: An unknown keyword argument.
+        CorsConfigError: An invalid or unsafe setting, or an unknown
+            ``CORS_*`` config key (at :meth:`init_app`).
+    """
+
+    def __init__(
+        self,
+        app: Flask | Blueprint | None = None,
+        policy: CorsPolicy | None = None,
+        /,
+        *,
+        resources: Resources | None = None,
+        intercept_exceptions: bool | None = None,
+        **options: Any,
+    ) -> None:
+        self._policy = policy_from_arguments(policy, options, "CORS")
+        self._resources = None if resources is None else parse_resources(resources)
+        self._intercept = intercept_exceptions
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask | Blueprint) -> None:
+        """Set up CORS on an app or blueprint.
+
+        Raises:
+            CorsConfigError: Bad settings, or an unknown ``CORS_*`` config key.
+            RuntimeError: CORS is already set up there with other settings.
+        """
+        if isinstance(app, Blueprint):
+            app.record_once(self._register_blueprint)
+        else:
+            self._install(app, None)
+
+    def _register_blueprint(self, state: BlueprintSetupState) -> None:
+        self._install(cast(Flask, state.app), state.name)
+
+    def _scope(self, app: Flask, blueprint: str | None) -> Scope:
+        config_policy, config_resources, config_intercept = _from_config(app.config)
+        base = config_policy | self._policy
+        if self._resources is not None:
+            rules = self._resources
+        else:
+            rules = parse_resources(config_resources if config_resources is not None else "*")
+        intercept = next(v for v in (self._intercept, config_intercept, True) if v is not None)
+        if not isinstance(intercept, bool):
+            msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
+            raise CorsConfigError(msg)
+        return Scope(
+            blueprint=blueprint,
+            rules=tuple(Rule(pattern, base | settings) for pattern, settings in rules),
+            intercept_exceptions=intercept,
+        )
+
+    def _install(self, app: Flask, blueprint: str | None) -> None:
+        scope = self._scope(app, blueprint)
+        state = app.extensions.get(_EXTENSION_KEY)
+        if state is None:
+            state = AppCors(app)
+            app.extensions[_EXTENSION_KEY] = state
+        state.add(scope)
+
+
+class AppCors:
+    """The extension's state on one app: its scopes and the two request hooks."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.scopes: list[Scope] = []
+        self._resolved: dict[tuple[Rule, CorsView | None], ResolvedPolicy] = {}
+        self._views: dict[tuple[str, str], CorsView | None] = {}
+        self._checked = False
+        # First, so that no other hook (authentication) sees a preflight.
+        app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
+        app.after_request_funcs.setdefault(None, []).append(self._after_request)
+
+    def add(self, scope: Scope) -> None:
+        """Add a scope, checking every rule now.
+
+        Raises:
+            RuntimeError: The app or blueprint has a scope with other settings.
+        """
+        for existing in self.scopes:
+            if existing.blueprint == scope.blueprint:
+                if existing == scope:
+                    return
+                where = f"blueprint {scope.blueprint!r}" if scope.blueprint else f"app {self.app.name!r}"
+                msg = (
+                    f"CORS is already set up on {where} with other settings. Set it up "
+                    "once, with all settings in one CORS(...) call; use resources=... "
+                    "for settings that differ by path."
+                )
+                raise RuntimeError(msg)
+        for rule in scope.rules:
+            self.resolved(rule, None)
+        # Blueprint scopes come first: they are more specific than the app's.
+        self.scopes.insert(0 if scope.blueprint else len(self.scopes), scope)
+        self.check_views()
+
+    def resolved(self, rule: Rule, view: CorsView | None) -> ResolvedPolicy:
+        """The resolved policy of a rule, with a decorated view's settings on top."""
+        key = (rule, view)
+        policy = self._resolved.get(key)
+        if policy is None:
+            combined = rule.policy if view is None else rule.policy | view.cors_policy.policy
+            policy = self._resolved[key] = resolve(combined)
+        return policy
+
+    def check_views(self) -> None:
+        """Resolve every decorated view with every rule, so conflicts fail now.
+
+        Runs when a scope is added and again before the first request, when
+        every view is registered.
+        """
+        for view_function in list(self.app.view_functions.values()):
+            for view in _cors_views(view_function):
+                for scope in self.scopes:
+                    for rule in scope.rules:
+                        self.resolved(rule, view)
+
+    def _view(self, req: Request, method: str) -> CorsView | None:
+        endpoint = req.endpoint
+        if endpoint is None:
+            return None
+        key = (endpoint, method)
+        if key not in self._views:
+            self._views[key] = _cors_view_for(self.app.view_functions.get(endpoint), method)
+        return self._views[key]
+
+    def policy_for(self, req: Request, method: str) -> tuple[ResolvedPolicy, Scope] | None:
+        """The policy of the first matching rule, or None where no rule matches."""
+        path = req.path
+        blueprints = req.blueprints
+        for scope in self.scopes:
+            if scope.blueprint is not None and scope.blueprint not in blueprints:
+                continue
+            for rule in scope.rules:
+                if rule.pattern(path):
+                    return self.resolved(rule, self._view(req, method)), scope
+        return None
+
+    def _before_request(self) -> Response | None:
+        if not self._checked:
+            self.check_views()
+            self._checked = True
+        view = request_view(request.environ, request.method)
+        method = view.request_method if view.is_preflight else view.method
+        found = self.policy_for(request, (method or "").lower())
+        if found is None:
+            return None
+        policy, scope = found
+        request.environ[HANDLED] = (cors_headers(policy, view), scope.intercept_exceptions)
+        if view.is_preflight and policy.automatic_options:
+            return preflight_response()
+        return None
+
+    def _after_request(self, response: Response) -> Response:
+        handled = request.environ.get(HANDLED)
+        if handled is not None and (handled[1] or response.status_code < 400):
+            apply_headers(handled[0], response)
+        return response
+
+
+def _cors_views(view_function: Any) -> Iterable[CorsView]:
+    """Every CorsView behind a registered view function (or its view class)."""
+    view_class = getattr(view_function, "view_class", None)
+    if view_class is not None:
+        for name in ("get", "post", "put", "patch", "delete", "head", "options"):
+            found = _unwrap(inspect.getattr_static(view_class, name, None))
+            if found is not None:
+                yield found
+    found = _unwrap(view_function)
+    if found is not None:
+        yield found
+
+
+def _unwrap(function: Any) -> CorsView | None:
+    while function is not None:
+        if isinstance(function, CorsView):
+            return function
+        function = getattr(function, "__wrapped__", None)
+    return None
+
+
+def _cors_view_for(view_function: Any, method: str) -> CorsView | None:
+    """The CorsView that serves a method of a registered view, if any."""
+    found = _unwrap(view_function)
+    if found is not None:
+        return found
+    view_class = getattr(view_function, "view_class", None)
+    if view_class is None:
+        return None
+    handler = inspect.getattr_static(view_class, method, None)
+    if handler is None and method == "head":
+        handler = inspect.getattr_static(view_class, "get", None)
+    return _unwrap(handler)
+
+
+
