@@ -1,0 +1,162 @@
+"""The scenario app: the cases the seed's examples do not cover, one view each.
+
+Origins are the seed's kind (``https://app.example.com`` and friends); the
+browser tests give their pages these origins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from flask import Flask, abort, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+
+from cors import CorsPolicy, cross_origin
+
+APP = "https://app.example.com"
+ADMIN = "https://admin.example.com"
+
+ITEMS = {1: "first"}
+SESSION_COOKIE = "session"
+SESSION_VALUE = "s3cret"
+
+LOGIN = CorsPolicy(origins=[APP], supports_credentials=True)
+
+
+class ThingAPI(MethodView):
+    """Each method carries its own policy."""
+
+    @cross_origin(origins=[APP])
+    def get(self) -> ResponseReturnValue:
+        return {"thing": "read"}
+
+    @cross_origin(origins=[ADMIN], allow_headers=["X-Request-Id"])
+    def put(self) -> ResponseReturnValue:
+        return {"thing": "replaced"}
+
+
+class GadgetAPI(MethodView):
+    """One policy for the whole view, in ``decorators``."""
+
+    decorators = [cross_origin(origins=[APP], methods=["GET", "DELETE"])]
+
+    def get(self) -> ResponseReturnValue:
+        return {"gadget": "read"}
+
+    def delete(self) -> ResponseReturnValue:
+        return {"gadget": "deleted"}
+
+
+def create_app() -> Flask:
+    """Build the scenario app."""
+    app = Flask(__name__)
+
+    # Preflighted methods and custom headers.
+    @app.route("/items/<int:item_id>", methods=["GET", "PUT", "DELETE", "PATCH"])
+    @cross_origin(
+        origins=[APP],
+        methods=["GET", "PUT", "DELETE"],
+        allow_headers=["Content-Type", "X-Request-Id"],
+    )
+    def item(item_id: int) -> ResponseReturnValue:
+        if item_id not in ITEMS:
+            abort(404)
+        return {"method": request.method, "id": item_id, "request_id": request.headers.get("X-Request-Id")}
+
+    @app.route("/patchable", methods=["PATCH"])
+    @cross_origin(origins=[APP], methods=["PATCH"])
+    def patchable() -> ResponseReturnValue:
+        return {"method": request.method}
+
+    # Credentials: a cookie set by one credentialed call, sent with the next.
+    @app.route("/session", methods=["POST", "DELETE"])
+    @cross_origin(LOGIN, allow_headers=["X-Csrf-Token"])
+    def session() -> ResponseReturnValue:
+        response = jsonify(logged_in=request.method == "POST")
+        if request.method == "POST":
+            response.set_cookie(SESSION_COOKIE, SESSION_VALUE, secure=True, httponly=True, samesite="None")
+        else:
+            response.delete_cookie(SESSION_COOKIE, secure=True, httponly=True, samesite="None")
+        return response
+
+    @app.route("/whoami")
+    @cross_origin(LOGIN)
+    def whoami() -> ResponseReturnValue:
+        return {"session": request.cookies.get(SESSION_COOKIE)}
+
+    @app.route("/whoami-without-credentials")
+    @cross_origin(origins=[APP])
+    def whoami_without_credentials() -> ResponseReturnValue:
+        return {"session": request.cookies.get(SESSION_COOKIE)}
+
+    # Exposed response headers.
+    @app.route("/report")
+    @cross_origin(origins=[APP], expose_headers=["X-Total-Count"])
+    def report() -> ResponseReturnValue:
+        return {"rows": []}, 200, {"X-Total-Count": "0", "X-Internal-Trace": "t-1"}
+
+    @app.route("/report-all")
+    @cross_origin(origins=[APP], expose_headers="*")
+    def report_all() -> ResponseReturnValue:
+        return {"rows": []}, 200, {"X-Total-Count": "0", "X-Internal-Trace": "t-1"}
+
+    # Origin matching.
+    @app.route("/tenants")
+    @cross_origin(origins=["https://*.example.com"])
+    def tenants() -> ResponseReturnValue:
+        return {"tenants": "any subdomain"}
+
+    @app.route("/previews")
+    @cross_origin(origins=[r"https://pr-\d+\.preview\.example\.org"])
+    def previews() -> ResponseReturnValue:
+        return {"previews": "pull request builds"}
+
+    # Preflight caching.
+    @app.route("/cached", methods=["PUT"])
+    @cross_origin(origins=[APP], max_age=600)
+    def cached() -> ResponseReturnValue:
+        return {"cached": True}
+
+    @app.route("/uncached", methods=["PUT"])
+    @cross_origin(origins=[APP], max_age=0)
+    def uncached() -> ResponseReturnValue:
+        return {"cached": False}
+
+    # Error statuses the page must be able to read.
+    @app.route("/forbidden")
+    @cross_origin(origins=[APP])
+    def forbidden() -> ResponseReturnValue:
+        abort(403)
+
+    @app.route("/boom", methods=["GET", "PUT"])
+    @cross_origin(origins=[APP])
+    def boom() -> ResponseReturnValue:
+        raise RuntimeError("an unhandled error in the view")
+
+    # Views of every kind.
+    @app.route("/async", methods=["GET", "PUT"])
+    @cross_origin(origins=[APP])
+    async def async_view() -> ResponseReturnValue:
+        await asyncio.sleep(0)
+        return {"async": True, "method": request.method}
+
+    app.add_url_rule("/things", view_func=ThingAPI.as_view("things"))
+    app.add_url_rule("/gadgets", view_func=GadgetAPI.as_view("gadgets"))
+
+    # A view that answers its own preflights.
+    @app.route("/manual", methods=["GET", "PUT", "OPTIONS"])
+    @cross_origin(origins=[APP], automatic_options=False)
+    def manual() -> ResponseReturnValue:
+        if request.method == "OPTIONS":
+            return "", 204, {"X-Answered-By": "view"}
+        return {"method": request.method}
+
+    @app.route("/manual-refusing", methods=["PUT", "OPTIONS"])
+    @cross_origin(origins=[APP], automatic_options=False)
+    def manual_refusing() -> ResponseReturnValue:
+        if request.method == "OPTIONS":
+            return "preflights are not welcome here", 403, {"X-Answered-By": "view"}
+        return {"method": request.method}
+
+    return app
