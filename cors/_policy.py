@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 import re
-from types import NotImplementedType
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -247,7 +246,7 @@ class CorsPolicy:
             if (value := getattr(self, name)) is not UNSET
         }
 
-    def __or__(self, other: object) -> CorsPolicy | NotImplementedType:
+    def __or__(self, other: CorsPolicy) -> CorsPolicy:
         """Merge like ``dict | dict``: the settings ``other`` specifies win."""
         if not isinstance(other, CorsPolicy):
             return NotImplemented

@@ -1,0 +1,71 @@
+"""Invariants of the core under arbitrary policies and hostile request headers (Hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cors import CorsPolicy, CorsRequest, ResolvedPolicy, cors_headers, resolve
+from cors._origins import SERIALIZED_ORIGIN
+
+from .test_laws import policies
+
+ALLOWED_SHAPES = ["https://a.example", "https://x.b.example", "https://c1.example", "http://localhost:5173", "null"]
+header_text = st.one_of(
+    st.none(),
+    st.sampled_from(ALLOWED_SHAPES),
+    st.text(max_size=200),
+    st.text(alphabet=st.sampled_from(",\t x-aAuthorization*"), max_size=300),
+    st.builds(lambda s: s * 1000, st.sampled_from([",", "x-a,", "\u00ff", "a"])),
+)
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> CorsRequest:
+    """Arbitrary requests, preflights and plain ones, with hostile header values."""
+    return CorsRequest(
+        method=draw(st.sampled_from(["GET", "POST", "OPTIONS", "PUT", "DELETE", "get", ""])),
+        origin=draw(header_text),
+        request_method=draw(st.one_of(st.none(), st.sampled_from(["PUT", "put", "GET", "TRACE", ""]), st.text(max_size=20))),
+        request_headers=draw(header_text),
+        request_private_network=draw(st.booleans()),
+    )
+
+
+def _resolved(policy: CorsPolicy) -> ResolvedPolicy | None:
+    try:
+        return resolve(policy)
+    except ValueError:
+        return None
+
+
+@given(policies(), requests())
+def test_core_invariants(policy: CorsPolicy, request: CorsRequest) -> None:
+    """Whatever the input: no exception, ACAO only * or the allowed request origin, no unsafe header."""
+    resolved = _resolved(policy)
+    if resolved is None:
+        return
+    headers = cors_headers(resolved, request)
+    acao = headers.get("Access-Control-Allow-Origin")
+    for name, value in headers.items():
+        assert not any(c in value for c in "\r\n\0"), name
+        assert value.isascii(), name
+    if acao is not None:
+        assert request.origin is not None or acao == "*"
+        assert acao == "*" or (acao == request.origin and resolved.match_origin(acao))
+        assert acao == "null" or acao == "*" or SERIALIZED_ORIGIN.fullmatch(acao)
+    if "Access-Control-Allow-Credentials" in headers:
+        assert acao not in (None, "*")
+        assert headers["Access-Control-Allow-Credentials"] == "true"
+    if "Access-Control-Allow-Methods" in headers:
+        assert request.is_preflight and request.request_method in resolved.methods
+    if "Access-Control-Allow-Headers" in headers:
+        names = headers["Access-Control-Allow-Headers"].split(", ")
+        assert "authorization" not in names or "authorization" in resolved.allowed_headers
+    if "Access-Control-Allow-Private-Network" in headers:
+        assert headers["Access-Control-Allow-Private-Network"] == "true"
+        assert request.request_private_network and resolved.allow_private_network
+    if resolved.vary_origin:
+        assert "Origin" in headers.get("Vary", "").split(", ")
+    if acao is None:
+        assert [n for n in headers if n.startswith("Access-Control-")] == []
