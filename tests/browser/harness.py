@@ -357,6 +357,13 @@ def launch(playwright: Playwright, executable: str, profile: Path) -> BrowserCon
     return context
 
 
+def ascii_origin(origin: str) -> str:
+    """Return an origin as browsers serialise it: an IDN host in its ASCII (punycode) form."""
+    scheme, rest = origin.split("://", 1)
+    host, colon, port = rest.partition(":")
+    return f"{scheme}://{host.encode('idna').decode('ascii')}{colon}{port}"
+
+
 def page_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     """Serve the blank page of every test origin: ``/``, and ``/sandboxed`` with origin null."""
     path = environ.get("PATH_INFO")
@@ -383,8 +390,8 @@ class OriginPage:
         *,
         sandboxed: bool = False,
     ) -> None:
-        self.origin = "null" if sandboxed else origin
-        self._prefix = NULL_ORIGIN_PAGE if sandboxed else origin
+        self.origin = "null" if sandboxed else ascii_origin(origin)
+        self._prefix = NULL_ORIGIN_PAGE if sandboxed else self.origin
         self._upstream = upstream
         self.console: list[str] = []
         self.page: Page = context.new_page()

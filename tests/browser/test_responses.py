@@ -1,0 +1,74 @@
+"""What the page can read of a response: exposed headers, error statuses, every kind of view."""
+
+from __future__ import annotations
+
+import pytest
+
+from .apps import APP
+from .conftest import OpenPage
+from .harness import NO_ALLOW_ORIGIN, PREFLIGHT, Call, Expected, LiveServer, Read, Reads, Refused, check
+
+# The response headers a script may always read (CORS-safelisted) that Werkzeug sends.
+SAFELISTED = {"content-length", "content-type"}
+
+
+def test_listed_exposed_headers(open_page: OpenPage, api: LiveServer) -> None:
+    """The script reads the safelisted and the listed headers, and not the others."""
+    page = open_page(APP)
+    outcome = page.fetch(api.url("/report"), Call("/report"))
+    check(outcome, Reads(200, {"rows": []}))
+    assert isinstance(outcome, Read)
+    assert set(outcome.headers) == SAFELISTED | {"x-total-count"}
+    assert "x-internal-trace" in api.seen(path="/report")[0].response_headers
+
+
+def test_wildcard_exposed_headers(open_page: OpenPage, api: LiveServer) -> None:
+    """With expose_headers="*" and no credentials the script reads every header the app sent."""
+    page = open_page(APP)
+    outcome = page.fetch(api.url("/report-all"), Call("/report-all"))
+    check(outcome, Reads(200, {"rows": []}))
+    assert isinstance(outcome, Read)
+    sent = set(api.seen(path="/report-all")[0].response_headers)
+    assert "x-internal-trace" in sent
+    assert sent <= set(outcome.headers)
+
+
+ERRORS = [
+    (Call("/items/404"), Reads(404, text="Not Found")),
+    (Call("/items/404", "PUT", {"X-Request-Id": "r-1"}), Reads(404, text="Not Found")),
+    (Call("/forbidden"), Reads(403, text="Forbidden")),
+    (Call("/boom"), Reads(500, text="Internal Server Error")),
+    (Call("/boom", "PUT", {"X-Request-Id": "r-1"}), Reads(500, text="Internal Server Error")),
+]
+
+
+@pytest.mark.parametrize(("call", "expected"), ERRORS, ids=["abort-404", "abort-404-preflighted", "abort-403", "exception-500", "exception-500-preflighted"])
+def test_error_status_is_readable(open_page: OpenPage, api: LiveServer, call: Call, expected: Expected) -> None:
+    """An error the view raises reaches the page with its status, for simple and preflighted calls."""
+    page = open_page(APP)
+    check(page.fetch(api.url(call.path), call), expected)
+
+
+@pytest.mark.parametrize(
+    "call", [Call("/forbidden"), Call("/boom", "PUT", {"X-Request-Id": "r-1"})], ids=["abort-403", "exception-500-preflighted"]
+)
+def test_error_status_hidden_from_other_origin(open_page: OpenPage, api: LiveServer, call: Call) -> None:
+    """An error answer to an origin the policy does not list stays unreadable."""
+    page = open_page("https://evil.example")
+    expected = Refused(NO_ALLOW_ORIGIN) if call.method == "GET" else Refused(PREFLIGHT, NO_ALLOW_ORIGIN)
+    check(page.fetch(api.url(call.path), call), expected)
+
+
+ASYNC = [
+    (APP, Call("/async"), Reads(200, {"async": True, "method": "GET"})),
+    (APP, Call("/async", "PUT", {"X-Request-Id": "r-1"}), Reads(200, {"async": True, "method": "PUT"})),
+    ("https://evil.example", Call("/async"), Refused(NO_ALLOW_ORIGIN)),
+    ("https://evil.example", Call("/async", "PUT", {"X-Request-Id": "r-1"}), Refused(PREFLIGHT, NO_ALLOW_ORIGIN)),
+]
+
+
+@pytest.mark.parametrize(("origin", "call", "expected"), ASYNC, ids=["get", "preflighted-put", "get-other-origin", "put-other-origin"])
+def test_async_view(open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected) -> None:
+    """An async def view is allowed and refused like a plain one, preflight included."""
+    page = open_page(origin)
+    check(page.fetch(api.url(call.path), call), expected)
