@@ -26,6 +26,7 @@ from ._errors import CorsConfigError
 from ._evaluate import cors_headers
 from ._flask import (
     HANDLED,
+    HTTP_METHOD_FUNCS,
     CorsView,
     apply_headers,
     policy_from_arguments,
@@ -33,15 +34,14 @@ from ._flask import (
     request_view,
 )
 from ._paths import PathPattern, PathSpec
-from ._policy import CorsPolicy, ResolvedPolicy, resolve
+from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
 
 RuleSettings = CorsPolicy | Mapping[str, Any]
 Resources = PathSpec | Mapping[PathSpec, RuleSettings] | Iterable[PathSpec | tuple[PathSpec, RuleSettings]]
 """Path rules: one pattern, patterns, (pattern, settings) pairs, or a mapping."""
 
 _EXTENSION_KEY = "cors"
-_POLICY_KEYS = tuple(inspect.signature(CorsPolicy).parameters)
-_CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*_POLICY_KEYS, "resources", "intercept_exceptions"))
+_CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*SETTING_NAMES, "resources", "intercept_exceptions"))
 
 
 @attrs.frozen
@@ -313,7 +313,7 @@ def _cors_views(view_function: Any) -> Iterable[CorsView]:
     """Every CorsView behind a registered view function (or its view class)."""
     view_class = getattr(view_function, "view_class", None)
     if view_class is not None:
-        for name in ("get", "post", "put", "patch", "delete", "head", "options"):
+        for name in sorted(HTTP_METHOD_FUNCS):
             found = _unwrap(inspect.getattr_static(view_class, name, None))
             if found is not None:
                 yield found

@@ -1,4 +1,4 @@
-"""The Flask edge: the only module that imports Flask or Werkzeug.
+"""The Flask edge, with ``_extension.py``: the only modules that import Flask.
 
 It builds the request view once per request, asks the pure core for the
 headers, and writes them onto the response. All parsing and checking of
@@ -18,13 +18,12 @@ from typing import Any, TypeVar, cast
 from flask import Response, after_this_request, current_app, request
 
 from ._evaluate import cors_headers, merge_vary
-from ._policy import CorsPolicy, ResolvedPolicy, resolve
+from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_KEYWORDS = tuple(a for a in inspect.signature(CorsPolicy).parameters)
-_HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options"})
+HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options"})
 
 
 HANDLED = "cors.handled"
@@ -94,12 +93,12 @@ def policy_from_arguments(
         )
         raise TypeError(msg)
     for name in options:
-        if name not in _KEYWORDS:
-            close = difflib.get_close_matches(name, _KEYWORDS, n=1)
+        if name not in SETTING_NAMES:
+            close = difflib.get_close_matches(name, SETTING_NAMES, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             msg = (
                 f"{caller}() got an unexpected keyword argument {name!r}{hint} "
-                f"Known settings: {', '.join(_KEYWORDS)}."
+                f"Known settings: {', '.join(SETTING_NAMES)}."
             )
             raise TypeError(msg)
     return (policy or CorsPolicy()) | CorsPolicy(**options)
@@ -194,7 +193,7 @@ class CorsView:
 
     def __set_name__(self, owner: type, name: str) -> None:
         if (
-            name in _HTTP_METHOD_FUNCS
+            name in HTTP_METHOD_FUNCS
             and self.cors_policy.automatic_options
             and getattr(owner, "options", None) is None
         ):
@@ -208,7 +207,7 @@ def _answer_preflight(self: object, *args: Any, **kwargs: Any) -> Any:
     OPTIONS request gets Flask's default answer.
     """
     asked = (request.headers.get("Access-Control-Request-Method") or "").lower()
-    handler = inspect.getattr_static(type(self), asked, None) if asked in _HTTP_METHOD_FUNCS else None
+    handler = inspect.getattr_static(type(self), asked, None) if asked in HTTP_METHOD_FUNCS else None
     if isinstance(handler, CorsView) and handler.cors_policy.automatic_options:
         return handler(self, *args, **kwargs)
     return current_app.make_default_options_response()

@@ -242,7 +242,7 @@ class CorsPolicy:
         """Return the settings this policy specifies, by keyword name."""
         return {
             name: value
-            for name in _FIELD_NAMES
+            for name in SETTING_NAMES
             if (value := getattr(self, name)) is not UNSET
         }
 
@@ -263,7 +263,8 @@ def _show(value: object) -> str:
     return repr(value)
 
 
-_FIELD_NAMES: Final = tuple(a.name for a in attrs.fields(CorsPolicy))
+SETTING_NAMES: Final = tuple(a.name for a in attrs.fields(CorsPolicy))
+"""The keyword names of every setting, in declaration order."""
 
 DEFAULTS: Final[Mapping[str, object]] = {
     "origins": frozenset({ANY_ORIGIN}),
