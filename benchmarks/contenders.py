@@ -1,0 +1,149 @@
+"""The apps under test: one builder per contender, each with its own view.
+
+A contender is a name, a builder (allow-list in, Flask app out), the answers
+it must give, and the flask-cors contender its overhead is compared with.
+Each builder defines a fresh view function: flask-cors's decorator mutates
+the function it wraps, so a shared view would silently change other apps.
+
+Adding this library's extension is one builder and one entry in
+:func:`contenders`; it is already wired up and switches itself on as soon as
+``cors`` exports ``CORS`` (called as ``CORS(app, origins=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+
+import cors
+
+from . import _flask_cors
+from .scenarios import (
+    ROUTE,
+    ROUTE_METHODS,
+    Allowlist,
+    Case,
+    Expected,
+    expect_bare,
+    expect_cors,
+    expect_flask_cors,
+)
+
+BARE = "bare"
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One way of serving the route.
+
+    Attributes:
+        name: Short identifier (table column, JSON key, ``--profile``).
+        label: What the table calls it.
+        build: Builds a new app for an allow-list.
+        expect: The answer the app must give to a case.
+        baseline: For this library's contenders, the flask-cors contender its
+            overhead over bare Flask is compared with; None otherwise.
+    """
+
+    name: str
+    label: str
+    build: Callable[[Allowlist], Flask]
+    expect: Callable[[Case, Allowlist], Expected]
+    baseline: str | None = None
+
+
+def _app(view: Callable[[], str]) -> Flask:
+    app = Flask(__name__)
+    app.add_url_rule(ROUTE, endpoint="r", view_func=view, methods=list(ROUTE_METHODS))
+    return app
+
+
+def build_bare(allowlist: Allowlist) -> Flask:
+    """Flask with no CORS at all."""
+
+    def view() -> str:
+        return "ok"
+
+    return _app(view)
+
+
+def build_cors_decorator(allowlist: Allowlist) -> Flask:
+    """This library's ``@cross_origin``."""
+
+    def view() -> str:
+        return "ok"
+
+    return _app(cors.cross_origin(origins=allowlist.for_cors())(view))
+
+
+def build_cors_extension(allowlist: Allowlist) -> Flask:
+    """This library's extension, ``CORS(app, origins=...)``, once it exists."""
+
+    def view() -> str:
+        return "ok"
+
+    app = _app(view)
+    extension: Callable[..., object] = getattr(cors, "CORS")
+    extension(app, origins=allowlist.for_cors())
+    return app
+
+
+def build_flask_cors_decorator(allowlist: Allowlist) -> Flask:
+    """flask-cors's ``@cross_origin``."""
+
+    def view() -> str:
+        return "ok"
+
+    return _app(_flask_cors.cross_origin(origins=allowlist.for_flask_cors())(view))
+
+
+def build_flask_cors_extension(allowlist: Allowlist) -> Flask:
+    """flask-cors's ``CORS(app)``."""
+
+    def view() -> str:
+        return "ok"
+
+    app = _app(view)
+    _flask_cors.install_extension(app, origins=allowlist.for_flask_cors())
+    return app
+
+
+def contenders() -> tuple[Contender, ...]:
+    """Every contender available in this environment, bare Flask first."""
+    found = [
+        Contender(name=BARE, label="bare Flask", build=build_bare, expect=expect_bare),
+        Contender(
+            name="cors-decorator",
+            label="cors @cross_origin",
+            build=build_cors_decorator,
+            expect=expect_cors,
+            baseline="flask-cors-decorator",
+        ),
+    ]
+    if hasattr(cors, "CORS"):
+        found.append(
+            Contender(
+                name="cors-extension",
+                label="cors CORS(app)",
+                build=build_cors_extension,
+                expect=expect_cors,
+                baseline="flask-cors-extension",
+            )
+        )
+    found += [
+        Contender(
+            name="flask-cors-decorator",
+            label="flask-cors @cross_origin",
+            build=build_flask_cors_decorator,
+            expect=expect_flask_cors,
+        ),
+        Contender(
+            name="flask-cors-extension",
+            label="flask-cors CORS(app)",
+            build=build_flask_cors_extension,
+            expect=expect_flask_cors,
+        ),
+    ]
+    return tuple(found)
