@@ -70,8 +70,8 @@ def wsgi_table(contenders: Sequence[Contender], results: Results) -> str:
     others = [c for c in contenders if c.name != BARE]
     compared = ours(contenders)
     header = ["Case", "Exact origins", "bare Flask µs"]
-    header += [f"{c.label} µs (+ over bare)" for c in others]
-    header += [f"{c.label}: overhead ÷ {_label(contenders, c.baseline)}'s" for c in compared]
+    header += [f"{c.label} µs (Δ bare)" for c in others]
+    header += [f"{c.label} Δ ÷ {_label(contenders, c.baseline)} Δ" for c in compared]
     lines = [_row(header), _row(["---", "---:"] + ["---:"] * (len(header) - 2))]
     for case in CASES:
         for size in SIZES:
