@@ -4,7 +4,8 @@ Public names only; the logic lives in the private modules.
 """
 
 from ._errors import CorsConfigError
-from ._evaluate import cors_headers
+from ._decision import Decision
+from ._evaluate import cors_headers, decide
 from ._extension import CORS
 from ._flask import cross_origin
 from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
@@ -16,8 +17,10 @@ __all__ = [
     "CorsConfigError",
     "CorsPolicy",
     "CorsRequest",
+    "Decision",
     "ResolvedPolicy",
     "cors_headers",
     "cross_origin",
+    "decide",
     "resolve",
 ]

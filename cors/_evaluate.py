@@ -1,7 +1,7 @@
 """Pure evaluation: a resolved policy and a request view in, headers out.
 
 Dependency rule: this module, like every module of the core (``_origins``,
-``_policy``, ``_request``, ``_evaluate``), imports nothing from Flask or
+``_paths``, ``_policy``, ``_request``, ``_decision``, ``_evaluate``), imports nothing from Flask or
 Werkzeug, keeps no global state, does no I/O and mutates nothing it is given.
 ``tests/test_layering.py`` enforces the import rule.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ._decision import Decision
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
@@ -17,9 +18,6 @@ from ._request import CorsRequest
 # in practice. A longer list is refused unread, which bounds the work a
 # hostile preflight can cause.
 MAX_REQUEST_HEADERS_LENGTH = 4096
-
-_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-
 
 def cors_headers(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> dict[str, str]:
     """Return the CORS response headers for a request.
@@ -33,58 +31,65 @@ def cors_headers(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> d
     Returns:
         The headers to set on the response, a new dict. A refused request gets
         only ``Vary`` (when the answer depends on the request), never an
-        ``Access-Control-Allow-*`` header.
+        ``Access-Control-*`` header.
+    """
+    return dict(decide(policy, request).headers)
+
+
+def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decision:
+    """Decide about a request: allowed or refused, why, and the headers to send.
+
+    Args:
+        policy: As for :func:`cors_headers`.
+        request: The request view.
+
+    Returns:
+        The decision. Its ``headers`` are shared with other decisions of the
+        same policy: read them, copy them, never change them.
     """
     if isinstance(policy, CorsPolicy):
         policy = resolve(policy)
     origin = request.origin
     if origin is None:
-        return dict(policy.no_origin_headers)
+        headers = policy.no_origin_headers
+        return Decision("none", "Access-Control-Allow-Origin" in headers, headers)
     if request.is_preflight:
         return _preflight(policy, request, origin)
+    rule = policy.match_origin(origin)
+    if rule is None:
+        return Decision("actual", False, policy.refused_headers, refused_by="origin")
     method = request.method
-    if not policy.match_origin(origin) or (
-        method not in policy.methods and not (method == "HEAD" and "GET" in policy.methods)
-    ):
-        return dict(policy.refused_headers)
-    return {
-        "Access-Control-Allow-Origin": "*" if policy.wildcard else origin,
-        **policy.actual_headers,
-    }
+    if method not in policy.methods and not (method == "HEAD" and "GET" in policy.methods):
+        return Decision("actual", False, policy.refused_headers, refused_by="method", detail=method)
+    headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin, **policy.actual_headers}
+    return Decision("actual", True, headers, rule)
 
 
-def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> dict[str, str]:
-    if not policy.match_origin(origin) or request.request_method not in policy.methods:
-        return dict(policy.refused_preflight_headers)
-    names = allowed_request_headers(policy, request.request_headers or "")
-    if names is None:
-        return dict(policy.refused_preflight_headers)
+def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Decision:
+    refused = policy.refused_preflight_headers
+    rule = policy.match_origin(origin)
+    if rule is None:
+        return Decision("preflight", False, refused, refused_by="origin")
+    method = request.request_method
+    if method not in policy.methods:
+        return Decision("preflight", False, refused, rule, "method", method)
+    raw = request.request_headers or ""
+    if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
+        return Decision("preflight", False, refused, rule, "header", f"({len(raw)} characters of names)")
+    names = list(dict.fromkeys(filter(None, (part.strip(" \t").lower() for part in raw.split(",")))))
+    for name in names:
+        if not _allowed(policy, name):
+            return Decision("preflight", False, refused, rule, "header", name)
     headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin}
     if names:
         headers["Access-Control-Allow-Headers"] = ", ".join(names)
     headers.update(policy.preflight_headers)
-    if policy.allow_private_network and request.request_private_network:
-        headers["Access-Control-Allow-Private-Network"] = "true"
-    return headers
-
-
-def allowed_request_headers(policy: ResolvedPolicy, raw: str) -> list[str] | None:
-    """Parse ``Access-Control-Request-Headers`` and check every name.
-
-    Args:
-        policy: The resolved policy.
-        raw: The header value; names separated by commas, any case, any
-            spaces or tabs around them, empty items ignored.
-
-    Returns:
-        The requested names, lower-case and without duplicates, when the
-        policy allows all of them; None when it refuses any (or the list is
-        longer than :data:`MAX_REQUEST_HEADERS_LENGTH`).
-    """
-    if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
-        return None
-    names = dict.fromkeys(filter(None, (part.strip(" \t").lower() for part in raw.split(","))))
-    return list(names) if all(_allowed(policy, name) for name in names) else None
+    private_network = None
+    if request.request_private_network:
+        private_network = policy.allow_private_network
+        if private_network:
+            headers["Access-Control-Allow-Private-Network"] = "true"
+    return Decision("preflight", True, headers, rule, private_network=private_network)
 
 
 def _allowed(policy: ResolvedPolicy, name: str) -> bool:

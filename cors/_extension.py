@@ -23,15 +23,14 @@ from flask import Blueprint, Flask, Request, Response, request
 from flask.sansio.blueprints import BlueprintSetupState
 
 from ._errors import CorsConfigError
-from ._evaluate import cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
     CorsView,
     apply_headers,
+    evaluate,
     policy_from_arguments,
     preflight_response,
-    request_view,
 )
 from ._paths import PathPattern, PathSpec
 from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
@@ -291,14 +290,16 @@ class AppCors:
         if not self._checked:
             self.check_views()
             self._checked = True
-        view = request_view(request.environ, request.method)
-        method = view.request_method if view.is_preflight else view.method
-        found = self.policy_for(request, (method or "").lower())
+        environ = request.environ
+        method = request.method
+        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
+        found = self.policy_for(request, (asked or method).lower())
         if found is None:
             return None
         policy, scope = found
-        request.environ[HANDLED] = (cors_headers(policy, view), scope.intercept_exceptions)
-        if view.is_preflight and policy.automatic_options:
+        decision = evaluate(policy, environ, method, request.path)
+        environ[HANDLED] = (decision.headers, scope.intercept_exceptions)
+        if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()
         return None
 

@@ -11,13 +11,15 @@ import copy
 import difflib
 import functools
 import inspect
+import logging
 import types
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from flask import Response, after_this_request, current_app, request
 
-from ._evaluate import cors_headers, merge_vary
+from ._decision import Decision
+from ._evaluate import decide, merge_vary
 from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
@@ -25,6 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options"})
 
+
+logger = logging.getLogger("cors")
+"""One DEBUG line per CORS-covered request: what was decided and why."""
 
 HANDLED = "cors.handled"
 """WSGI environ key: the extension has computed this request's CORS headers."""
@@ -53,6 +58,27 @@ def request_view(environ: Mapping[str, Any], method: str) -> CorsRequest:
         request_headers=get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
         request_private_network=get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
     )
+
+
+def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any], method: str, path: str) -> Decision:
+    """Decide about the current request, and log the decision at DEBUG level.
+
+    Request values are logged with ``repr``, so a crafted header or path
+    cannot forge log lines; with DEBUG off nothing is formatted.
+    """
+    view = request_view(environ, method)
+    decision = decide(policy, view)
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s %r %r from origin %r: %s",
+            "allowed" if decision.allowed else "refused",
+            decision.kind,
+            method,
+            path,
+            view.origin,
+            decision.reason,
+        )
+    return decision
 
 
 def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
@@ -172,10 +198,9 @@ class CorsView:
         environ = request.environ
         policy = self.cors_policy
         if HANDLED not in environ:  # no CORS(app) rule covers this request
-            view = request_view(environ, request.method)
-            headers = cors_headers(policy, view)
-            after_this_request(functools.partial(apply_headers, headers))
-            if policy.automatic_options and view.is_preflight:
+            decision = evaluate(policy, environ, request.method, request.path)
+            after_this_request(functools.partial(apply_headers, decision.headers))
+            if policy.automatic_options and decision.kind == "preflight":
                 return preflight_response()
         if policy.automatic_options and request.method == "OPTIONS":
             return current_app.make_default_options_response()

@@ -194,13 +194,18 @@ class OriginMatcher:
         any: Every well-formed origin is allowed.
         null: The opaque origin ``null`` is allowed.
         exact: Exact origins, canonical; looked up in constant time.
-        patterns: Subdomain patterns (as one regex) and user regexes.
+        subdomains: Every subdomain and any-port spec as one regex, one named
+            group per spec, or None.
+        subdomain_specs: The specs behind the groups of ``subdomains``.
+        regexes: User regular expressions, each with the spec it came from.
     """
 
     any: bool
     null: bool
     exact: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    subdomains: re.Pattern[str] | None
+    subdomain_specs: tuple[str, ...]
+    regexes: tuple[tuple[re.Pattern[str], str], ...]
 
     @classmethod
     def compile(cls, specs: Iterable[OriginSpec]) -> OriginMatcher:
@@ -208,42 +213,56 @@ class OriginMatcher:
         specs = frozenset(specs)
         exact: set[str] = set()
         globs: list[str] = []
-        patterns: list[re.Pattern[str]] = []
+        regexes: list[tuple[re.Pattern[str], str]] = []
         for spec in specs:
             if isinstance(spec, re.Pattern):
-                patterns.append(spec)
+                regexes.append((spec, spec.pattern))
             elif spec in (ANY_ORIGIN, NULL_ORIGIN):
                 continue
             elif is_exact(spec):
                 exact.add(spec)
             elif _ORIGIN_LIKE.fullmatch(spec):
-                globs.append(_glob_regex(spec))
+                globs.append(spec)
             else:
-                patterns.append(re.compile(spec, re.IGNORECASE))
+                regexes.append((re.compile(spec, re.IGNORECASE), spec))
+        globs.sort()
+        subdomains = None
         if globs:
-            patterns.insert(0, re.compile("|".join(f"(?:{g})" for g in sorted(globs))))
+            subdomains = re.compile("|".join(f"(?P<g{i}>{_glob_regex(g)})" for i, g in enumerate(globs)))
         return cls(
             any=ANY_ORIGIN in specs,
             null=NULL_ORIGIN in specs,
             exact=frozenset(exact),
-            patterns=tuple(patterns),
+            subdomains=subdomains,
+            subdomain_specs=tuple(globs),
+            regexes=tuple(sorted(regexes, key=lambda r: r[1])),
         )
 
-    def __call__(self, origin: str) -> bool:
-        """Tell whether a request's Origin value is allowed.
+    def __call__(self, origin: str) -> str | None:
+        """Find the configured spec that allows a request's Origin value.
 
         Args:
             origin: The Origin header exactly as received.
 
         Returns:
-            True only for an allowed, well-formed origin.
+            The spec that allows it (the origin itself for an exact one,
+            ``"*"`` for any), or None when it is refused.
         """
         if len(origin) > MAX_ORIGIN_LENGTH:
-            return False
+            return None
         if origin in self.exact:
-            return True
+            return origin
         if origin == NULL_ORIGIN:
-            return self.null
-        if not (self.any or self.patterns) or not SERIALIZED_ORIGIN.fullmatch(origin):
-            return False
-        return self.any or any(p.fullmatch(origin) for p in self.patterns)
+            return NULL_ORIGIN if self.null else None
+        if (self.subdomains is None and not self.regexes and not self.any) or not (
+            SERIALIZED_ORIGIN.fullmatch(origin)
+        ):
+            return None
+        if self.subdomains is not None:
+            found = self.subdomains.fullmatch(origin)
+            if found is not None:
+                return self.subdomain_specs[int(str(found.lastgroup)[1:])]
+        for regex, spec in self.regexes:
+            if regex.fullmatch(origin):
+                return spec
+        return ANY_ORIGIN if self.any else None
