@@ -14,6 +14,7 @@ import cProfile
 import json
 import os
 import pstats
+import statistics
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,8 @@ from .scenarios import CASES, CASES_BY_NAME, SIZES, Allowlist, Case
 from .timing import Cell, Runner, calibrate, call, measure, wsgi_runner
 
 DEFAULT_JSON = Path(__file__).parent / "results.json"
+NOISY = 0.10
+"""A typical interquartile range above this share of the median: a busy machine."""
 
 
 class WrongAnswer(Exception):
@@ -91,7 +94,8 @@ class Subject:
     def cell(self) -> Cell:
         """The cell that times this subject."""
         key = wsgi_key(self.contender.name, self.case.name, self.allowlist.size)
-        return Cell(key=key, runner=wsgi_runner(self.app, self.environ))
+        group = ("wsgi", self.case.name, str(self.allowlist.size))
+        return Cell(key=key, runner=wsgi_runner(self.app, self.environ), group=group)
 
 
 def subjects(found: Sequence[Contender]) -> list[Subject]:
@@ -174,9 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="short batches and few repeats: a smoke run"
     )
-    parser.add_argument("--repeats", type=int, help="batches per cell (default 25, quick 5)")
+    parser.add_argument("--repeats", type=int, help="batches per cell (default 40, quick 5)")
     parser.add_argument(
-        "--batch-ms", type=float, help="milliseconds per batch (default 40, quick 5)"
+        "--batch-ms", type=float, help="milliseconds per batch (default 20, quick 5)"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the interleaving order")
     parser.add_argument(
@@ -194,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     )
     args = parser.parse_args(argv)
-    repeats: int = args.repeats or (5 if args.quick else 25)
-    batch = (args.batch_ms or (5.0 if args.quick else 40.0)) / 1000
+    repeats: int = args.repeats or (5 if args.quick else 40)
+    batch = (args.batch_ms or (5.0 if args.quick else 20.0)) / 1000
     found = contenders()
 
     if args.profile:
@@ -242,11 +246,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(core_table(results))
     print("\nBudget:\n")
     print(budget_report(found_checks))
+    typical = statistics.median(m.spread for m in results.values())
     noisiest = max(results.items(), key=lambda item: item[1].spread)
     print(
-        f"\nNoisiest cell: {'/'.join(noisiest[0][1:])}, interquartile range "
-        f"{noisiest[1].spread:.1%} of its median."
+        f"\nNoise: the typical cell's interquartile range is {typical:.1%} of its median; "
+        f"the noisiest, {'/'.join(noisiest[0][1:])}, {noisiest[1].spread:.1%}."
     )
+    if typical > NOISY:
+        print(
+            "WARNING: the machine was busy during this run; the verdicts above are "
+            "unreliable. Run again when nothing else is running."
+        )
     settings = {
         "quick": args.quick,
         "repeats": repeats,
@@ -255,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": elapsed,
         "load_average_before": load_before,
         "load_average_after": load_after,
+        "typical_spread": typical,
     }
     data = to_json(found, results, found_checks, env=env, settings=settings)
     args.json.parent.mkdir(parents=True, exist_ok=True)

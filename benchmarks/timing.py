@@ -5,7 +5,10 @@ operations. Each cell's batch size is calibrated so that one batch takes
 about the same wall time. Then every repeat runs one batch of every cell, in
 a fresh random order, so that machine drift (another process, frequency
 changes) spreads over all contenders instead of favouring whichever ran
-first. The garbage collector is off inside a batch, as in :mod:`timeit`.
+first. Cells that are compared with each other share a group, and a group's
+cells run back to back (in random order), so that the batches compared
+within one repeat ran within a few tens of milliseconds of each other. The
+garbage collector is off inside a batch, as in :mod:`timeit`.
 """
 
 from __future__ import annotations
@@ -97,15 +100,21 @@ class Cell:
     Attributes:
         key: Identifies the cell in the results.
         runner: Performs ``n`` operations.
+        group: Cells compared with each other; they run back to back.
     """
 
     key: tuple[str, ...]
     runner: Runner
+    group: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """Per-operation times of one cell over all repeats, in seconds."""
+    """Per-operation times of one cell, in seconds, one per repeat in order.
+
+    The i-th time of every cell comes from the same repeat, so two cells can
+    be compared repeat by repeat (see :func:`paired_median`).
+    """
 
     batch: int
     times: tuple[float, ...]
@@ -168,14 +177,40 @@ def measure(
     """
     sizes = {cell.key: calibrate(cell.runner, target) for cell in cells}
     times: dict[tuple[str, ...], list[float]] = {cell.key: [] for cell in cells}
-    order = list(cells)
+    groups: dict[tuple[str, ...], list[Cell]] = {}
+    for cell in cells:
+        groups.setdefault(cell.group or cell.key, []).append(cell)
+    order = list(groups.values())
     rng = random.Random(seed)
     for done in range(repeats):
         rng.shuffle(order)
         gc.collect()
-        for cell in order:
-            n = sizes[cell.key]
-            times[cell.key].append(_batch(cell.runner, n) / n)
+        for group in order:
+            rng.shuffle(group)
+            for cell in group:
+                n = sizes[cell.key]
+                times[cell.key].append(_batch(cell.runner, n) / n)
         if progress is not None:
             progress(done + 1, repeats)
     return {key: Measurement(batch=sizes[key], times=tuple(ts)) for key, ts in times.items()}
+
+
+def paired_median(
+    function: Callable[..., float | None], *measurements: Measurement
+) -> float | None:
+    """The median over repeats of ``function`` applied to each repeat's times.
+
+    Args:
+        function: Takes one time per measurement (same repeat), returns a
+            value, or None where it has none (such repeats are left out).
+        *measurements: Measurements of the same run.
+
+    Returns:
+        The median value, or None when no repeat had one.
+    """
+    values = [
+        value
+        for times in zip(*(m.times for m in measurements))
+        if (value := function(*times)) is not None
+    ]
+    return statistics.median(values) if values else None
