@@ -1,4 +1,10 @@
-"""Fixtures of the browser tests: one Chromium per session, API servers in threads.
+"""Fixtures of the browser tests: one Chromium for the whole suite, API servers in threads.
+
+The browser and the servers are package-scoped: they stop as soon as the
+browser tests are done. Playwright's sync API keeps an asyncio event loop
+marked as running in the main thread while it is open, and tests elsewhere
+that run an ``async def`` view through Flask's test client (asgiref's
+AsyncToSync) refuse to run in such a thread.
 
 Apps that use ``cors`` are imported inside fixtures, never at module level,
 so that typeguard instruments ``cors`` when the tests import it.
@@ -54,9 +60,9 @@ class OpenPage(Protocol):
     def __call__(self, origin: str, *, upstream: str | None = None) -> OriginPage: ...
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Chromium]:
-    """Debian's Chromium, driven by Playwright, for the whole session."""
+    """Debian's Chromium, driven by Playwright, for all the browser tests."""
     executable = find_chromium()
     if executable is None:
         unavailable(f"The browser tests need Chromium, which is missing: {INSTALL_HINT}.")
@@ -93,7 +99,7 @@ def open_page(chromium: Chromium) -> Iterator[OpenPage]:
     chromium.close_pages()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def seed_server() -> Iterator[LiveServer]:
     """The seed's examples (demo/seed_app.py), served on loopback."""
     from demo.seed_app import create_app
@@ -110,7 +116,7 @@ def seed_api(seed_server: LiveServer) -> LiveServer:
     return seed_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def scenario_server() -> Iterator[LiveServer]:
     """The scenario app (tests/browser/apps.py), served on loopback."""
     from .apps import create_app
