@@ -22,7 +22,11 @@ _ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the API and the demo page until interrupted."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m demo",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port of the API (default 5000)")
     parser.add_argument("--page-port", type=int, default=8080, help="port of the demo page (default 8080)")

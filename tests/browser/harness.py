@@ -420,6 +420,10 @@ class OriginPage:
             return Read(status=result["status"], body=result["body"], headers=result["headers"])
         return Blocked(error=result["error"], reason=self._reason(url, logged))
 
+    def call(self, server: LiveServer, call: Call) -> Outcome:
+        """Make a call to a server from the page and return what ``fetch()`` resolved to."""
+        return self.fetch(server.url(call.path), call)
+
     def _reason(self, url: str, logged: int) -> str:
         """Wait (briefly) for the console error in which Chromium says why it blocked a URL."""
         prefix = f"Access to fetch at '{url}' from origin '{self.origin}' has been blocked by CORS policy: "

@@ -9,13 +9,15 @@ from .conftest import OpenPage
 from .harness import NO_ALLOW_ORIGIN, NO_CREDENTIALS, PREFLIGHT, Call, LiveServer, Reads, Refused, check
 
 LOG_IN = Call("/session", "POST", credentials="include")
+WHOAMI = Call("/whoami", credentials="include")
+LOG_OUT = Call("/session", "DELETE", {"X-Csrf-Token": "t"}, credentials="include")
 COOKIE = f"{SESSION_COOKIE}={SESSION_VALUE}"
 
 
 def log_in(open_page: OpenPage, api: LiveServer) -> None:
     """Open a page at APP and log in: the API sets its session cookie in the browser."""
     page = open_page(APP)
-    check(page.fetch(api.url("/session"), LOG_IN), Reads(200, {"logged_in": True}))
+    check(page.call(api, LOG_IN), Reads(200, {"logged_in": True}))
     api.clear()
 
 
@@ -23,7 +25,7 @@ def test_cookie_round_trip(open_page: OpenPage, api: LiveServer) -> None:
     """A credentialed call stores the API's cookie; the next one sends it, and the page reads the answer."""
     log_in(open_page, api)
     page = open_page(APP)
-    check(page.fetch(api.url("/whoami"), Call("/whoami", credentials="include")), Reads(200, {"session": SESSION_VALUE}))
+    check(page.call(api, WHOAMI), Reads(200, {"session": SESSION_VALUE}))
     [seen] = api.seen(path="/whoami")
     assert seen.headers["cookie"] == COOKIE
     assert seen.response_headers["access-control-allow-credentials"] == "true"
@@ -33,10 +35,9 @@ def test_credentialed_preflight(open_page: OpenPage, api: LiveServer) -> None:
     """A preflighted credentialed DELETE passes and its Set-Cookie removes the cookie."""
     log_in(open_page, api)
     page = open_page(APP)
-    log_out = Call("/session", "DELETE", {"X-Csrf-Token": "t"}, credentials="include")
-    check(page.fetch(api.url("/session"), log_out), Reads(200, {"logged_in": False}))
+    check(page.call(api, LOG_OUT), Reads(200, {"logged_in": False}))
     assert api.methods("/session") == ["OPTIONS", "DELETE"]
-    check(page.fetch(api.url("/whoami"), Call("/whoami", credentials="include")), Reads(200, {"session": None}))
+    check(page.call(api, WHOAMI), Reads(200, {"session": None}))
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ def test_no_cookie_without_include(open_page: OpenPage, api: LiveServer, call: C
     """Without credentials: "include" the browser sends no cookie cross-origin."""
     log_in(open_page, api)
     page = open_page(APP)
-    check(page.fetch(api.url("/whoami"), call), Reads(200, {"session": None}))
+    check(page.call(api, call), Reads(200, {"session": None}))
     assert "cookie" not in api.seen(path="/whoami")[0].headers
 
 
@@ -55,19 +56,19 @@ def test_refused_without_supports_credentials(open_page: OpenPage, api: LiveServ
     log_in(open_page, api)
     page = open_page(APP)
     call = Call("/whoami-without-credentials", credentials="include")
-    check(page.fetch(api.url(call.path), call), Refused(NO_CREDENTIALS))
+    check(page.call(api, call), Refused(NO_CREDENTIALS))
     assert api.seen(path=call.path)[0].headers["cookie"] == COOKIE
 
 
 def test_any_origin_refuses_credentials(open_page: OpenPage, seed_api: LiveServer) -> None:
-    """The seed's origins="*" view answers a credentialed call without Allow-Credentials, so the browser refuses it."""
+    """A credentialed call to the seed's origins="*" view lacks Allow-Credentials, so the browser refuses it."""
     page = open_page("https://any.example")
-    check(page.fetch(seed_api.url("/api/data"), Call("/api/data", credentials="include")), Refused(NO_CREDENTIALS))
+    check(page.call(seed_api, Call("/api/data", credentials="include")), Refused(NO_CREDENTIALS))
 
 
 @pytest.mark.parametrize(
     "call",
-    [Call("/whoami", credentials="include"), Call("/session", "DELETE", {"X-Csrf-Token": "t"}, credentials="include")],
+    [WHOAMI, LOG_OUT],
     ids=["simple", "preflighted"],
 )
 def test_credentials_from_other_origin(open_page: OpenPage, api: LiveServer, call: Call) -> None:
@@ -75,5 +76,5 @@ def test_credentials_from_other_origin(open_page: OpenPage, api: LiveServer, cal
     log_in(open_page, api)
     page = open_page("https://evil.example")
     expected = Refused(NO_ALLOW_ORIGIN) if call.method == "GET" else Refused(PREFLIGHT, NO_ALLOW_ORIGIN)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)
     assert "DELETE" not in api.methods(call.path)

@@ -50,7 +50,9 @@ IDS = [
 
 
 @pytest.mark.parametrize(("path", "origin", "expected"), CASES, ids=IDS)
-def test_origin_pattern(open_page: OpenPage, api: LiveServer, path: str, origin: str, expected: Reads | Refused) -> None:
+def test_origin_pattern(
+    open_page: OpenPage, api: LiveServer, path: str, origin: str, expected: Reads | Refused
+) -> None:
     """A pattern origin lets its own origins read and refuses every look-alike."""
     page = open_page(origin)
-    check(page.fetch(api.url(path), Call(path)), expected)
+    check(page.call(api, Call(path)), expected)

@@ -21,10 +21,12 @@ from .harness import (
 EVIL = "https://evil.example"
 PREFLIGHT_REFUSED = Refused(PREFLIGHT, NO_ALLOW_ORIGIN)
 REQUEST_ID = {"X-Request-Id": "r-1"}
+PUT_READ = Reads(200, {"method": "PUT", "id": 1, "request_id": "r-1"})
+DELETE_READ = Reads(200, {"method": "DELETE", "id": 1, "request_id": "r-1"})
 
 PREFLIGHTED = [
-    (APP, Call("/items/1", "PUT", REQUEST_ID, {"name": "new"}), Reads(200, {"method": "PUT", "id": 1, "request_id": "r-1"})),
-    (APP, Call("/items/1", "DELETE", REQUEST_ID), Reads(200, {"method": "DELETE", "id": 1, "request_id": "r-1"})),
+    (APP, Call("/items/1", "PUT", REQUEST_ID, {"name": "new"}), PUT_READ),
+    (APP, Call("/items/1", "DELETE", REQUEST_ID), DELETE_READ),
     (APP, Call("/items/1", "PATCH", REQUEST_ID), PREFLIGHT_REFUSED),
     (APP, Call("/items/1", "PUT", {"X-Other": "1"}), PREFLIGHT_REFUSED),
     (APP, Call("/items/1", "PUT", {**REQUEST_ID, "X-Other": "1"}), PREFLIGHT_REFUSED),
@@ -43,10 +45,12 @@ PREFLIGHTED_IDS = [
 
 
 @pytest.mark.parametrize(("origin", "call", "expected"), PREFLIGHTED, ids=PREFLIGHTED_IDS)
-def test_preflighted_call(open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected) -> None:
+def test_preflighted_call(
+    open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected
+) -> None:
     """A preflighted call reaches the view only when the server's preflight answer allows it."""
     page = open_page(origin)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)
     allowed = isinstance(expected, Reads)
     assert api.methods(call.path) == (["OPTIONS", call.method] if allowed else ["OPTIONS"])
 
@@ -54,7 +58,7 @@ def test_preflighted_call(open_page: OpenPage, api: LiveServer, origin: str, cal
 def test_preflight_reaches_the_server(open_page: OpenPage, api: LiveServer) -> None:
     """The preflight the browser relies on is the library's own answer, sent by the server."""
     page = open_page(APP)
-    check(page.fetch(api.url("/items/1"), Call("/items/1", "PUT", REQUEST_ID)), Reads(200, {"method": "PUT", "id": 1, "request_id": "r-1"}))
+    check(page.call(api, Call("/items/1", "PUT", REQUEST_ID)), PUT_READ)
     preflight = api.seen("OPTIONS", "/items/1")[0]
     assert preflight.headers["access-control-request-method"] == "PUT"
     assert preflight.headers["access-control-request-headers"] == "x-request-id"
@@ -67,20 +71,22 @@ def test_preflight_reaches_the_server(open_page: OpenPage, api: LiveServer) -> N
     [("/cached", 1), ("/uncached", 3)],
     ids=["max-age-600", "max-age-0"],
 )
-def test_max_age_saves_preflights(open_page: OpenPage, api: LiveServer, path: str, preflights: int) -> None:
+def test_max_age_saves_preflights(
+    open_page: OpenPage, api: LiveServer, path: str, preflights: int
+) -> None:
     """With max_age the browser reuses one preflight for repeated calls; with 0 it asks every time."""
     page = open_page(APP)
     call = Call(path, "PUT", REQUEST_ID)
     for _ in range(3):
-        check(page.fetch(api.url(path), call), Reads(200, {"cached": path == "/cached"}))
+        check(page.call(api, call), Reads(200, {"cached": path == "/cached"}))
     assert api.methods(path).count("OPTIONS") == preflights
     assert api.methods(path).count("PUT") == 3
 
 
 def test_view_answers_its_own_preflight(open_page: OpenPage, api: LiveServer) -> None:
-    """With automatic_options=False the view's own OPTIONS answer, with CORS headers added, lets the call through."""
+    """With automatic_options=False the view's own OPTIONS answer, plus CORS headers, lets the call through."""
     page = open_page(APP)
-    check(page.fetch(api.url("/manual"), Call("/manual", "PUT", REQUEST_ID)), Reads(200, {"method": "PUT"}))
+    check(page.call(api, Call("/manual", "PUT", REQUEST_ID)), Reads(200, {"method": "PUT"}))
     preflight, put = api.seen(path="/manual")
     assert (preflight.method, preflight.status, put.method) == ("OPTIONS", 204, "PUT")
     assert preflight.response_headers["x-answered-by"] == "view"
@@ -100,7 +106,7 @@ def test_view_refuses_its_own_preflight(
 ) -> None:
     """With automatic_options=False a preflight the view or the policy refuses stops the call."""
     page = open_page(origin)
-    check(page.fetch(api.url(path), Call(path, "PUT", REQUEST_ID)), expected)
+    check(page.call(api, Call(path, "PUT", REQUEST_ID)), expected)
     [preflight] = api.seen(path=path)
     assert (preflight.method, preflight.response_headers["x-answered-by"]) == ("OPTIONS", "view")
 
@@ -126,10 +132,12 @@ METHOD_VIEW_IDS = [
 
 
 @pytest.mark.parametrize(("origin", "call", "expected"), METHOD_VIEWS, ids=METHOD_VIEW_IDS)
-def test_method_view(open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected) -> None:
+def test_method_view(
+    open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected
+) -> None:
     """A MethodView's preflight and call follow the policy of the method asked for."""
     page = open_page(origin)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)
 
 
 @pytest.mark.xfail(
@@ -140,4 +148,4 @@ def test_method_view(open_page: OpenPage, api: LiveServer, origin: str, call: Ca
 def test_lower_case_patch(open_page: OpenPage, api: LiveServer) -> None:
     """A fetch() with method 'patch' passes the preflight of a view that allows PATCH."""
     page = open_page(APP)
-    check(page.fetch(api.url("/patchable"), Call("/patchable", "patch")), Reads(200, {"method": "PATCH"}))
+    check(page.call(api, Call("/patchable", "patch")), Reads(200, {"method": "PATCH"}))

@@ -15,7 +15,7 @@ SAFELISTED = {"content-length", "content-type"}
 def test_listed_exposed_headers(open_page: OpenPage, api: LiveServer) -> None:
     """The script reads the safelisted and the listed headers, and not the others."""
     page = open_page(APP)
-    outcome = page.fetch(api.url("/report"), Call("/report"))
+    outcome = page.call(api, Call("/report"))
     check(outcome, Reads(200, {"rows": []}))
     assert isinstance(outcome, Read)
     assert set(outcome.headers) == SAFELISTED | {"x-total-count"}
@@ -25,7 +25,7 @@ def test_listed_exposed_headers(open_page: OpenPage, api: LiveServer) -> None:
 def test_wildcard_exposed_headers(open_page: OpenPage, api: LiveServer) -> None:
     """With expose_headers="*" and no credentials the script reads every header the app sent."""
     page = open_page(APP)
-    outcome = page.fetch(api.url("/report-all"), Call("/report-all"))
+    outcome = page.call(api, Call("/report-all"))
     check(outcome, Reads(200, {"rows": []}))
     assert isinstance(outcome, Read)
     sent = set(api.seen(path="/report-all")[0].response_headers)
@@ -42,21 +42,28 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("call", "expected"), ERRORS, ids=["abort-404", "abort-404-preflighted", "abort-403", "exception-500", "exception-500-preflighted"])
-def test_error_status_is_readable(open_page: OpenPage, api: LiveServer, call: Call, expected: Expected) -> None:
+ERROR_IDS = ["abort-404", "abort-404-preflighted", "abort-403", "exception-500", "exception-500-preflighted"]
+
+
+@pytest.mark.parametrize(("call", "expected"), ERRORS, ids=ERROR_IDS)
+def test_error_status_is_readable(
+    open_page: OpenPage, api: LiveServer, call: Call, expected: Expected
+) -> None:
     """An error the view raises reaches the page with its status, for simple and preflighted calls."""
     page = open_page(APP)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)
 
 
 @pytest.mark.parametrize(
-    "call", [Call("/forbidden"), Call("/boom", "PUT", {"X-Request-Id": "r-1"})], ids=["abort-403", "exception-500-preflighted"]
+    "call",
+    [Call("/forbidden"), Call("/boom", "PUT", {"X-Request-Id": "r-1"})],
+    ids=["abort-403", "exception-500-preflighted"],
 )
 def test_error_status_hidden_from_other_origin(open_page: OpenPage, api: LiveServer, call: Call) -> None:
     """An error answer to an origin the policy does not list stays unreadable."""
     page = open_page("https://evil.example")
     expected = Refused(NO_ALLOW_ORIGIN) if call.method == "GET" else Refused(PREFLIGHT, NO_ALLOW_ORIGIN)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)
 
 
 ASYNC = [
@@ -67,8 +74,13 @@ ASYNC = [
 ]
 
 
-@pytest.mark.parametrize(("origin", "call", "expected"), ASYNC, ids=["get", "preflighted-put", "get-other-origin", "put-other-origin"])
-def test_async_view(open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected) -> None:
+ASYNC_IDS = ["get", "preflighted-put", "get-other-origin", "put-other-origin"]
+
+
+@pytest.mark.parametrize(("origin", "call", "expected"), ASYNC, ids=ASYNC_IDS)
+def test_async_view(
+    open_page: OpenPage, api: LiveServer, origin: str, call: Call, expected: Expected
+) -> None:
     """An async def view is allowed and refused like a plain one, preflight included."""
     page = open_page(origin)
-    check(page.fetch(api.url(call.path), call), expected)
+    check(page.call(api, call), expected)

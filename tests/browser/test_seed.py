@@ -226,7 +226,7 @@ CASES = [
 def test_seed_example(open_page: OpenPage, seed_api: LiveServer, case: Case) -> None:
     """A seed example gives the page what the browser lets that origin read."""
     page = open_page(case.origin)
-    check(page.fetch(seed_api.url(case.call.path), case.call), case.expected)
+    check(page.call(seed_api, case.call), case.expected)
 
 
 def test_every_seed_route_is_called() -> None:
@@ -245,7 +245,7 @@ def test_method_the_route_lacks_is_unreadable(open_page: OpenPage, seed_api: Liv
     """A PUT that /api/complex's policy allows but its GET-only route does not ends in an unreadable 405."""
     page = open_page("https://prod.example.com")
     call = Call("/api/complex", "PUT", {"X-Custom-Trace": "1"}, credentials="include")
-    check(page.fetch(seed_api.url(call.path), call), REFUSED)
+    check(page.call(seed_api, call), REFUSED)
     assert [(s.method, s.status) for s in seed_api.seen(path="/api/complex")] == [
         ("OPTIONS", 200),
         ("PUT", 405),
