@@ -3,7 +3,7 @@
 Public names only; the logic lives in the private modules.
 """
 
-from ._errors import CorsConfigError
+from ._errors import CorsConfigError, CorsWarning
 from ._decision import Decision
 from ._evaluate import cors_headers, decide
 from ._extension import CORS
@@ -17,6 +17,7 @@ __all__ = [
     "CorsConfigError",
     "CorsPolicy",
     "CorsRequest",
+    "CorsWarning",
     "Decision",
     "ResolvedPolicy",
     "cors_headers",

@@ -10,3 +10,11 @@ class CorsConfigError(ValueError):
     policy is attached to a view or an app: never while a request is served.
     The message names the setting, the value and the fix.
     """
+
+
+class CorsWarning(UserWarning):
+    """A setting that works but is probably not what was meant.
+
+    Emitted when a policy is attached to a view or an app. Filter it like any
+    warning, or turn it into an error with ``-W error::cors.CorsWarning``.
+    """

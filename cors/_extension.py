@@ -13,7 +13,9 @@ the view.
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
@@ -45,10 +47,21 @@ _CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*SETTING_NAMES, "resour
 
 @attrs.frozen
 class Rule:
-    """A path pattern and the policy layered for it (not yet with a decorator)."""
+    """A path pattern and the layers of its policy (not yet with a decorator).
+
+    Attributes:
+        pattern: The path pattern.
+        layers: Where each part of the policy comes from, lowest first.
+        policy: The layers merged with ``|``.
+    """
 
     pattern: PathPattern
-    policy: CorsPolicy
+    layers: tuple[tuple[str, CorsPolicy], ...]
+    policy: CorsPolicy = attrs.field(init=False, eq=False, repr=False)
+
+    @policy.default
+    def _merge(self) -> CorsPolicy:
+        return functools.reduce(operator.or_, (layer for _, layer in self.layers), CorsPolicy())
 
 
 @attrs.frozen
@@ -184,7 +197,8 @@ class CORS:
 
     def _scope(self, app: Flask, blueprint: str | None) -> Scope:
         config_policy, config_resources, config_intercept = _from_config(app.config)
-        base = config_policy | self._policy
+        where = f"CORS(blueprint {blueprint!r})" if blueprint else "CORS(app)"
+        base = (("app.config", config_policy), (f"{where} arguments", self._policy))
         if self._resources is not None:
             rules = self._resources
         else:
@@ -195,7 +209,9 @@ class CORS:
             raise CorsConfigError(msg)
         return Scope(
             blueprint=blueprint,
-            rules=tuple(Rule(pattern, base | settings) for pattern, settings in rules),
+            rules=tuple(
+                Rule(pattern, (*base, (f"path rule {pattern.spec!r}", settings))) for pattern, settings in rules
+            ),
             intercept_exceptions=intercept,
         )
 
@@ -265,8 +281,8 @@ class AppCors:
                     for rule in scope.rules:
                         self.resolved(rule, view)
 
-    def _view(self, req: Request, method: str) -> CorsView | None:
-        endpoint = req.endpoint
+    def view(self, endpoint: str | None, method: str) -> CorsView | None:
+        """The decorated view serving a method of an endpoint, if any (cached)."""
         if endpoint is None:
             return None
         key = (endpoint, method)
@@ -274,29 +290,27 @@ class AppCors:
             self._views[key] = _cors_view_for(self.app.view_functions.get(endpoint), method)
         return self._views[key]
 
-    def policy_for(self, req: Request, method: str) -> tuple[ResolvedPolicy, Scope] | None:
-        """The policy of the first matching rule, or None where no rule matches."""
-        path = req.path
-        blueprints = req.blueprints
+    def rule_for(self, path: str, blueprints: Iterable[str]) -> tuple[Rule, Scope] | None:
+        """The first rule matching a path, trying blueprint scopes first."""
         for scope in self.scopes:
             if scope.blueprint is not None and scope.blueprint not in blueprints:
                 continue
             for rule in scope.rules:
                 if rule.pattern(path):
-                    return self.resolved(rule, self._view(req, method)), scope
+                    return rule, scope
         return None
 
     def _before_request(self) -> Response | None:
         if not self._checked:
             self.check_views()
             self._checked = True
-        environ = request.environ
-        method = request.method
-        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
-        found = self.policy_for(request, (asked or method).lower())
+        found = self.rule_for(request.path, request.blueprints)
         if found is None:
             return None
-        policy, scope = found
+        rule, scope = found
+        environ = request.environ
+        method = request.method
+        policy = self.resolved(rule, self.view(request.endpoint, _served_method(environ, method)))
         decision = evaluate(policy, environ, method, request.path)
         environ[HANDLED] = (decision.headers, scope.intercept_exceptions)
         if decision.kind == "preflight" and policy.automatic_options:
@@ -308,6 +322,40 @@ class AppCors:
         if handled is not None and (handled[1] or response.status_code < 400):
             apply_headers(handled[0], response)
         return response
+
+
+def _served_method(environ: Mapping[str, Any], method: str) -> str:
+    """The view method that decides: the one a preflight asks about, else the request's."""
+    asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
+    return str(asked or method).lower()
+
+
+def policy_layers(app: Flask, req: Request) -> tuple[ResolvedPolicy, tuple[tuple[str, CorsPolicy], ...]] | None:
+    """The resolved policy for a request, with the layers it was merged from.
+
+    Args:
+        app: The app.
+        req: A request routed by the app (e.g. in a test request context).
+
+    Returns:
+        The policy and its layers, lowest first (defaults not included), or
+        None when neither a rule nor a decorator covers the request.
+    """
+    method = _served_method(req.environ, req.method)
+    state: AppCors | None = app.extensions.get(_EXTENSION_KEY)
+    view = (
+        state.view(req.endpoint, method)
+        if state is not None
+        else _cors_view_for(app.view_functions.get(req.endpoint or ""), method)
+    )
+    decorator = () if view is None else (("@cross_origin", view.cors_policy.policy),)
+    found = None if state is None else state.rule_for(req.path, req.blueprints)
+    if state is not None and found is not None:
+        rule = found[0]
+        return state.resolved(rule, view), (*rule.layers, *decorator)
+    if view is not None:
+        return view.cors_policy, decorator
+    return None
 
 
 def _cors_views(view_function: Any) -> Iterable[CorsView]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 import attrs
 
@@ -159,14 +160,17 @@ def _checked_regex(spec: str) -> str:
     return spec
 
 
-def is_exact(spec: OriginSpec) -> bool:
-    """Tell whether a canonical spec is one exact origin."""
-    return (
-        isinstance(spec, str)
-        and spec not in (ANY_ORIGIN, NULL_ORIGIN)
-        and "*" not in spec
-        and _ORIGIN_LIKE.fullmatch(spec) is not None
-    )
+def origin_kind(spec: OriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex"]:
+    """Classify a canonical spec (see :func:`normalize_origin_spec`)."""
+    if isinstance(spec, re.Pattern):
+        return "regex"
+    if spec == ANY_ORIGIN:
+        return "any"
+    if spec == NULL_ORIGIN:
+        return "null"
+    if _ORIGIN_LIKE.fullmatch(spec) is None:
+        return "regex"
+    return "subdomains" if "*" in spec else "exact"
 
 
 def _glob_regex(spec: str) -> str:
@@ -215,15 +219,14 @@ class OriginMatcher:
         globs: list[str] = []
         regexes: list[tuple[re.Pattern[str], str]] = []
         for spec in specs:
+            kind = origin_kind(spec)
             if isinstance(spec, re.Pattern):
                 regexes.append((spec, spec.pattern))
-            elif spec in (ANY_ORIGIN, NULL_ORIGIN):
-                continue
-            elif is_exact(spec):
+            elif kind == "exact":
                 exact.add(spec)
-            elif _ORIGIN_LIKE.fullmatch(spec):
+            elif kind == "subdomains":
                 globs.append(spec)
-            else:
+            elif kind == "regex":
                 regexes.append((re.compile(spec, re.IGNORECASE), spec))
         globs.sort()
         subdomains = None

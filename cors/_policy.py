@@ -12,14 +12,17 @@ unset field is its default, filled in by :func:`resolve`.
 from __future__ import annotations
 
 import enum
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from ._errors import CorsConfigError
+from ._errors import CorsConfigError, CorsWarning
 from ._origins import (
     ANY_ORIGIN,
     NULL_ORIGIN,
@@ -27,6 +30,7 @@ from ._origins import (
     OriginMatcher,
     OriginSpec,
     normalize_origin_spec,
+    origin_kind,
 )
 
 
@@ -341,6 +345,56 @@ def _check_conflicts(settings: Mapping[str, object]) -> None:
             raise CorsConfigError(msg)
 
 
+# Browsers cap Access-Control-Max-Age: Chromium at 7200 s, Safari at 600 s.
+MAX_HONOURED_MAX_AGE = 7200
+_UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?![*+?{])")
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def lint(settings: Mapping[str, object]) -> list[str]:
+    """Legal settings that are probably mistakes, as warning messages.
+
+    Args:
+        settings: Every setting, defaults filled in.
+    """
+    messages = []
+    max_age = settings["max_age"]
+    if isinstance(max_age, int) and max_age > MAX_HONOURED_MAX_AGE:
+        messages.append(
+            f"max_age={max_age} is longer than browsers cache preflights (Chromium "
+            f"7200 s, Safari 600 s); use at most {MAX_HONOURED_MAX_AGE}."
+        )
+    credentials = settings["supports_credentials"] is True
+    origins: frozenset[OriginSpec] = settings["origins"]  # type: ignore[assignment]
+    for spec in sorted(origins, key=str):
+        text = spec.pattern if isinstance(spec, re.Pattern) else spec
+        regex = origin_kind(spec) == "regex"
+        if regex and "://" not in text:
+            messages.append(f"origins: the regular expression {text!r} has no scheme, so it never matches an origin.")
+        elif regex and _UNESCAPED_DOT.search(text.split("://", 1)[-1]):
+            messages.append(
+                f"origins: the regular expression {text!r} has an unescaped '.', which matches "
+                "any character (e.g. 'exampleXcom'); write '\\.'."
+            )
+        if credentials and not regex and text.startswith("http://"):
+            host = text[len("http://") :].rsplit(":", 1)[0] if not text.endswith("]") else text[len("http://") :]
+            if host not in _LOCAL_HOSTS and not host.endswith(".localhost"):
+                messages.append(
+                    f"origins: {text!r} is plain http with supports_credentials=True; anyone on "
+                    "the network path can act as that origin. Use https."
+                )
+    return messages
+
+
+def _caller_stacklevel() -> int:
+    """The stacklevel of the first frame outside this package, for warnings."""
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == package:
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
+
+
 def _depends_on_origin(settings: Mapping[str, object]) -> bool:
     static = (
         ANY_ORIGIN in settings["origins"]  # type: ignore[operator]
@@ -397,6 +451,8 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
     """
     settings = {**DEFAULTS, **policy.specified()}
     _check_conflicts(settings)
+    for message in lint(settings):
+        warnings.warn(message, CorsWarning, stacklevel=_caller_stacklevel())
     origins = _value(settings, "origins", frozenset)
     credentials = _value(settings, "supports_credentials", bool)
     wildcard = ANY_ORIGIN in origins and _value(settings, "send_wildcard", bool)

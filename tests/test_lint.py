@@ -1,0 +1,63 @@
+"""Config lint: legal but suspicious settings warn when a policy is attached."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import pytest
+from flask.typing import ResponseReturnValue
+
+from cors import CorsPolicy, CorsWarning, cross_origin, resolve
+
+SITE = "https://app.example.com"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"max_age": 86400}, "max_age=86400 is longer than browsers cache preflights"),
+        ({"origins": r"https?://example.com"}, "has an unescaped '.'"),
+        ({"origins": [re.compile(r"https://api.example\.com")]}, "has an unescaped '.'"),
+        ({"origins": r".*\.example\.com"}, "has no scheme"),
+        ({"origins": ["http://app.example.com"], "supports_credentials": True}, "is plain http"),
+        ({"origins": ["http://*.example.com:*"], "supports_credentials": True}, "is plain http"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_suspicious_setting_warns(settings: dict[str, Any], message: str) -> None:
+    """Each suspicious setting gives a CorsWarning that says what to write instead."""
+    with pytest.warns(CorsWarning, match=re.escape(message)):
+        resolve(CorsPolicy(**settings))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"max_age": 7200},
+        {"origins": r"https://.*\.example\.com"},
+        {"origins": [re.compile(r"https://app\d+\.example\.com")]},
+        {"origins": ["http://localhost:3000", "http://127.0.0.1:5000", "http://[::1]:8000"], "supports_credentials": True},
+        {"origins": ["http://app.localhost:5173"], "supports_credentials": True},
+        {"origins": ["http://app.example.com"]},
+        {"methods": ["POST", "OPTIONS"]},
+    ],
+    ids=lambda v: str(v),
+)
+def test_sound_setting_does_not_warn(settings: dict[str, Any]) -> None:
+    """Sound settings, the seed's included, give no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resolve(CorsPolicy(**settings))
+
+
+def test_warning_points_at_the_decorated_module() -> None:
+    """The warning is reported at the user's cross_origin line, not inside the library."""
+    with pytest.warns(CorsWarning) as record:
+
+        @cross_origin(max_age=90000)
+        def view() -> ResponseReturnValue:
+            return "x"
+
+    assert record[0].filename == __file__
