@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import cors
+
 from .contenders import BARE, Contender
 from .core import CORE_CASES
 from .scenarios import CASES, SIZES
@@ -278,16 +280,10 @@ def environment() -> dict[str, Any]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "not installed"
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
+    source = Path(cors.__file__).resolve().parent
+    commit = _git(source, "rev-parse", "--short", "HEAD") or "unknown"
+    if _git(source, "status", "--porcelain", "--", "."):
+        commit += " with uncommitted changes to cors/"
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -295,7 +291,17 @@ def environment() -> dict[str, Any]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "packages": packages,
         "commit": commit,
+        "cors_source": str(source),
     }
+
+
+def _git(where: Path, *arguments: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *arguments], capture_output=True, text=True, check=True, cwd=where
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
 
 
 def describe(env: Mapping[str, Any]) -> str:
@@ -303,7 +309,7 @@ def describe(env: Mapping[str, Any]) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in env["packages"].items())
     return (
         f"{env['python']} on {env['cpu']} ({env['cores']} cores), {env['platform']}; "
-        f"{packages}; commit {env['commit']}."
+        f"{packages}; cors from {env['cors_source']}, commit {env['commit']}."
     )
 
 
