@@ -311,7 +311,7 @@ class AppCors:
         environ = request.environ
         method = request.method
         policy = self.resolved(rule, self.view(request.endpoint, _served_method(environ, method)))
-        decision = evaluate(policy, environ, method, request.path)
+        decision = evaluate(policy, environ, method)
         environ[HANDLED] = (decision.headers, scope.intercept_exceptions)
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()

@@ -60,7 +60,7 @@ def request_view(environ: Mapping[str, Any], method: str) -> CorsRequest:
     )
 
 
-def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any], method: str, path: str) -> Decision:
+def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any], method: str) -> Decision:
     """Decide about the current request, and log the decision at DEBUG level.
 
     Request values are logged with ``repr``, so a crafted header or path
@@ -74,7 +74,7 @@ def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any], method: str, pa
             "allowed" if decision.allowed else "refused",
             decision.kind,
             method,
-            path,
+            request.path,
             view.origin,
             decision.reason,
         )
@@ -141,8 +141,10 @@ def cross_origin(policy: CorsPolicy | None = None, /, **options: Any) -> Callabl
     Works on plain and ``async`` views, on the methods of class-based views
     (``MethodView``, flask-restful ``Resource``) and in a view class's
     ``decorators`` list. With ``automatic_options`` (the default) a preflight
-    is answered without running the view. Error responses raised by the view
-    (``abort``, exceptions turned into 500) carry the CORS headers too.
+    is answered without running the view; a view class whose methods carry
+    the decorator gets an ``options`` method for that, unless it has one.
+    Error responses raised by the view (``abort``, exceptions turned into
+    500) carry the CORS headers too.
 
     Args:
         policy: A policy to start from.
@@ -198,7 +200,7 @@ class CorsView:
         environ = request.environ
         policy = self.cors_policy
         if HANDLED not in environ:  # no CORS(app) rule covers this request
-            decision = evaluate(policy, environ, request.method, request.path)
+            decision = evaluate(policy, environ, request.method)
             after_this_request(functools.partial(apply_headers, decision.headers))
             if policy.automatic_options and decision.kind == "preflight":
                 return preflight_response()
