@@ -70,9 +70,15 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
     rule = policy.match_origin(origin)
     if rule is None:
         return Decision("preflight", False, refused, refused_by="origin")
-    method = request.request_method
+    method = request.request_method or ""
+    allow_methods = None
     if method not in policy.methods:
-        return Decision("preflight", False, refused, rule, "method", method)
+        # Browsers upper-case only the six standard methods: fetch() with
+        # "patch" asks for "patch", which Flask serves as PATCH. Allow it when
+        # its upper case is listed, and name it exactly as asked.
+        if method.upper() not in policy.methods or not _is_token(method.lower()):
+            return Decision("preflight", False, refused, rule, "method", method)
+        allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
     raw = request.request_headers or ""
     if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
         return Decision("preflight", False, refused, rule, "header", f"({len(raw)} characters of names)")
@@ -84,6 +90,8 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
     if names:
         headers["Access-Control-Allow-Headers"] = ", ".join(names)
     headers.update(policy.preflight_headers)
+    if allow_methods is not None:
+        headers["Access-Control-Allow-Methods"] = allow_methods
     private_network = None
     if request.request_private_network:
         private_network = policy.allow_private_network

@@ -62,7 +62,8 @@ def test_core_invariants(policy: CorsPolicy, request: CorsRequest) -> None:
         assert acao not in (None, "*")
         assert headers["Access-Control-Allow-Credentials"] == "true"
     if "Access-Control-Allow-Methods" in headers:
-        assert request.is_preflight and request.request_method in resolved.methods
+        assert request.is_preflight and request.request_method is not None
+        assert request.request_method.upper() in resolved.methods
     if "Access-Control-Allow-Headers" in headers:
         names = headers["Access-Control-Allow-Headers"].split(", ")
         assert "authorization" not in names or "authorization" in resolved.allowed_headers

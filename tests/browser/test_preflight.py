@@ -140,11 +140,6 @@ def test_method_view(
     check(page.call(api, call), expected)
 
 
-@pytest.mark.xfail(
-    reason="The library compares Access-Control-Request-Method case-sensitively: fetch() leaves "
-    "'patch' in lower case, Werkzeug serves it as PATCH, but the preflight is refused.",
-    strict=True,
-)
 def test_lower_case_patch(open_page: OpenPage, api: LiveServer) -> None:
     """A fetch() with method 'patch' passes the preflight of a view that allows PATCH."""
     page = open_page(APP)
