@@ -79,7 +79,7 @@ class PathPattern:
                 msg = f"resources: {spec!r} is not a path; did you mean {'/' + spec!r}?"
                 raise CorsConfigError(msg)
             return cls(spec, exact=spec)
-        if special == {"*"} and spec.endswith("*"):
+        if special == {"*"} and spec.endswith("*") and spec[-2:] != ".*":
             base = spec.rstrip("*").rstrip("/")
             msg = (
                 f"resources: {spec!r} is ambiguous; write {base + '/*'!r} for {base!r} and "

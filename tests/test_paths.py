@@ -31,6 +31,8 @@ CASES: list[tuple[PathSpec, str, bool]] = [
     ("/service+path", "/servicepath", False),
     (r"/v\d+/x", "/v12/x", True),
     (r"/api/v\d+/.*", "/api/v2/users", True),
+    ("/api/.*", "/api/users", True),
+    ("/api/.*", "/apiary", False),
     (r"/api/v\d+/.*", "/api/v2", False),
     (r"/api/v\d+/.*", "/x/api/v2/users", False),
     (re.compile(r"/files/.+\.png"), "/files/a.png", True),
