@@ -73,6 +73,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build_site(ROOT, tmp_path_factory.mktemp("site"))
 
 
+def test_nav_lists_the_pages() -> None:
+    """mkdocs.yml's nav lists the guides in reading order, then the API page."""
+    nav = re.findall(r"^  - [^:\n]+: (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert nav == NAV
+
+
 def test_site_builds_without_warnings(built: Build) -> None:
     """``mkdocs build --strict`` succeeds: no broken link, anchor, nav entry or docstring."""
     assert built.returncode == 0, built.log
