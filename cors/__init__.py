@@ -1,7 +1,11 @@
 """Typed, functional CORS for Flask.
 
-Public names only; the logic lives in the private modules.
+[`cross_origin`][cors.cross_origin] covers one view, [`CORS`][cors.CORS] an
+app or blueprint by path rules; both take the settings of
+[`CorsPolicy`][cors.CorsPolicy]. The pure core, [`decide`][cors.decide] and
+[`cors_headers`][cors.cors_headers], needs no Flask.
 """
+# Public names only: the logic lives in the private modules.
 
 from ._errors import CorsConfigError, CorsWarning
 from ._decision import Decision

@@ -4,7 +4,7 @@ Dependency rule: this module is part of the pure core. It imports nothing from
 Flask or Werkzeug, keeps no global state and does no I/O.
 
 Used to explain decisions (``flask cors check``) and by the test kit
-(:mod:`cors.testing`); it models the checks browsers share, not every quirk.
+(``testing``); it models the checks browsers share, not every quirk.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 class CorsConfigError(ValueError):
     """A CORS setting is invalid, unsafe or contradicts another one.
 
-    Raised when a :class:`~cors.CorsPolicy` is built or composed, or when a
+    Raised when a [`CorsPolicy`][cors.CorsPolicy] is built or composed, or when a
     policy is attached to a view or an app: never while a request is served.
     The message names the setting, the value and the fix.
     """

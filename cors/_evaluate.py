@@ -23,9 +23,9 @@ def cors_headers(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> d
     """Return the CORS response headers for a request.
 
     Args:
-        policy: The policy; a :class:`CorsPolicy` is resolved first, which is
+        policy: The policy; a [`CorsPolicy`][cors.CorsPolicy] is resolved first, which is
             slower and raises for an unsafe policy, so resolve once with
-            :func:`cors.resolve` when serving requests.
+            [`resolve`][cors.resolve] when serving requests.
         request: The request view.
 
     Returns:
@@ -40,7 +40,7 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
     """Decide about a request: allowed or refused, why, and the headers to send.
 
     Args:
-        policy: As for :func:`cors_headers`.
+        policy: As for [`cors_headers`][cors.cors_headers].
         request: The request view.
 
     Returns:

@@ -4,7 +4,7 @@ Part of the Flask edge, like ``_flask.py``. Everything a rule needs is
 resolved when the extension is set up; a request costs one walk over the
 rules, one evaluation and one header update.
 
-Layers, each a :class:`~cors.CorsPolicy`, merged with ``|`` from left to
+Layers, each a [`CorsPolicy`][cors.CorsPolicy], merged with ``|`` from left to
 right: built-in defaults | ``app.config`` ``CORS_*`` keys | the extension's
 arguments | the first matching path rule | a ``cross_origin`` decorator on
 the view.
@@ -148,20 +148,20 @@ class CORS:
     responses carry CORS headers so the page can read the status.
 
     Args:
-        app: The app or blueprint, or None to call :meth:`init_app` later.
+        app: The app or blueprint, or None to call [`init_app`][cors.CORS.init_app] later.
         policy: A policy to start from.
         resources: Path rules: ``"*"`` (the default, every path), a pattern,
             a list of patterns or of (pattern, settings) pairs, or a mapping
-            of patterns to settings (a dict or a :class:`CorsPolicy`). The
+            of patterns to settings (a dict or a [`CorsPolicy`][cors.CorsPolicy]). The
             first rule whose pattern matches the request path applies.
         intercept_exceptions: Add CORS headers to error responses (status 400
             and above). Default True.
-        **options: Settings, by the names of :class:`cors.CorsPolicy`.
+        **options: Settings, by the names of [`CorsPolicy`][cors.CorsPolicy].
 
     Raises:
         TypeError: An unknown keyword argument.
         CorsConfigError: An invalid or unsafe setting, or an unknown
-            ``CORS_*`` config key (at :meth:`init_app`).
+            ``CORS_*`` config key (at [`init_app`][cors.CORS.init_app]).
     """
 
     def __init__(
@@ -182,6 +182,9 @@ class CORS:
 
     def init_app(self, app: Flask | Blueprint) -> None:
         """Set up CORS on an app or blueprint.
+
+        Args:
+            app: The app, or a blueprint (set up when it is registered).
 
         Raises:
             CorsConfigError: Bad settings, or an unknown ``CORS_*`` config key.

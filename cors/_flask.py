@@ -87,7 +87,7 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
     ``Vary`` is merged into the response's existing ``Vary`` as one line.
 
     Args:
-        headers: The headers from :func:`cors.cors_headers`.
+        headers: The headers from [`cors_headers`][cors.cors_headers].
         response: The response to update.
 
     Returns:
@@ -148,7 +148,7 @@ def cross_origin(policy: CorsPolicy | None = None, /, **options: Any) -> Callabl
 
     Args:
         policy: A policy to start from.
-        **options: Settings, by the names of :class:`cors.CorsPolicy`.
+        **options: Settings, by the names of [`CorsPolicy`][cors.CorsPolicy].
 
     Returns:
         A decorator. It wraps the view in a new callable and leaves the view
@@ -167,7 +167,7 @@ def cross_origin(policy: CorsPolicy | None = None, /, **options: Any) -> Callabl
 
 
 class CorsView:
-    """A view wrapped by :func:`cross_origin`.
+    """A view wrapped by ``cross_origin``.
 
     A callable object rather than a function so that it can bind as a method
     and learn the class it is defined in (to answer preflights for class-based

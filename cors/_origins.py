@@ -161,7 +161,7 @@ def _checked_regex(spec: str) -> str:
 
 
 def origin_kind(spec: OriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex"]:
-    """Classify a canonical spec (see :func:`normalize_origin_spec`)."""
+    """Classify a canonical spec (see ``normalize_origin_spec``)."""
     if isinstance(spec, re.Pattern):
         return "regex"
     if spec == ANY_ORIGIN:
@@ -213,7 +213,7 @@ class OriginMatcher:
 
     @classmethod
     def compile(cls, specs: Iterable[OriginSpec]) -> OriginMatcher:
-        """Build a matcher from canonical specs (see :func:`normalize_origin_spec`)."""
+        """Build a matcher from canonical specs (see ``normalize_origin_spec``)."""
         specs = frozenset(specs)
         exact: set[str] = set()
         globs: list[str] = []

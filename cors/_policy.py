@@ -6,7 +6,7 @@ Flask or Werkzeug, keeps no global state and does no I/O.
 Every field defaults to ``UNSET``, meaning "not specified here". That makes
 ``CorsPolicy()`` the identity of ``|`` and lets partial policies (credentials
 here, origins there) live as separate constants. The effective value of an
-unset field is its default, filled in by :func:`resolve`.
+unset field is its default, filled in by [`resolve`][cors.resolve].
 """
 
 from __future__ import annotations
@@ -192,11 +192,11 @@ def _check_flag(instance: object, attribute: _Attribute, value: Any) -> None:
 class CorsPolicy:
     """Which cross-origin requests to allow, and what to tell the browser.
 
-    Accepts exactly the keyword arguments of :func:`cors.cross_origin`, so
+    Accepts exactly the keyword arguments of [`cross_origin`][cors.cross_origin], so
     ``cross_origin(**kw)`` and ``cross_origin(CorsPolicy(**kw))`` are the same.
     Values are normalised (origins canonical, methods upper-cased, header
     names lower-cased, ``max_age`` in seconds) and checked at once; a setting
-    that cannot work raises :class:`CorsConfigError` with the fix. ``None``
+    that cannot work raises [`CorsConfigError`][cors.CorsConfigError] with the fix. ``None``
     means the same as leaving a setting out.
 
     ``a | b`` merges like ``dict | dict``: every setting ``b`` specifies
@@ -251,7 +251,11 @@ class CorsPolicy:
         }
 
     def __or__(self, other: CorsPolicy) -> CorsPolicy:
-        """Merge like ``dict | dict``: the settings ``other`` specifies win."""
+        """Merge like ``dict | dict``: the settings ``other`` specifies win.
+
+        Raises:
+            CorsConfigError: The merged settings are unsafe.
+        """
         if not isinstance(other, CorsPolicy):
             return NotImplemented
         return attrs.evolve(self, **other.specified())
@@ -408,7 +412,7 @@ def _depends_on_origin(settings: Mapping[str, object]) -> bool:
 class ResolvedPolicy:
     """A policy with every setting filled in and compiled for fast evaluation.
 
-    Built once by :func:`resolve` when a policy is attached to a view or an
+    Built once by [`resolve`][cors.resolve] when a policy is attached to a view or an
     app; request handling only reads it.
     """
 
@@ -444,7 +448,7 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         policy: The policy to resolve.
 
     Returns:
-        The resolved policy that :func:`cors.cors_headers` evaluates.
+        The resolved policy that [`cors_headers`][cors.cors_headers] evaluates.
 
     Raises:
         CorsConfigError: The policy, with defaults filled in, is unsafe.

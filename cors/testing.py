@@ -2,16 +2,18 @@
 
 It sends what a browser sends through Flask's test client (the preflight when
 one is due, then the request) and applies the checks a browser makes to the
-responses::
+responses:
 
-    from cors.testing import assert_allowed, assert_refused
+```python
+from cors.testing import assert_allowed, assert_refused
 
-    def test_partner_can_update_orders(client):
-        assert_allowed(client, "/api/orders/1", origin="https://partner.example",
-                       method="PUT", headers={"Content-Type": "application/json"})
+def test_partner_can_update_orders(client):
+    assert_allowed(client, "/api/orders/1", origin="https://partner.example",
+                   method="PUT", headers={"Content-Type": "application/json"})
 
-    def test_other_sites_cannot_read_profile(client):
-        assert_refused(client, "/api/me", origin="https://evil.example", credentials=True)
+def test_other_sites_cannot_read_profile(client):
+    assert_refused(client, "/api/me", origin="https://evil.example", credentials=True)
+```
 
 The request runs your view, as in any test-client call.
 """
@@ -77,6 +79,9 @@ def cross_origin_call(
         credentials: The page sends credentials (``credentials: "include"``).
         **request_options: More arguments for ``client.open`` (``json``,
             ``data``, ...) for the request itself.
+
+    Returns:
+        The verdict, the reason, and the responses the browser would get.
     """
     headers = dict(headers or {})
     names = sorted({name.lower() for name in headers})
@@ -97,9 +102,19 @@ def cross_origin_call(
 
 
 def assert_allowed(client: FlaskClient, path: str, **options: Any) -> TestResponse:
-    """Assert that a browser lets the page read the response; return the response.
+    """Assert that a browser lets the page read the response.
 
-    Takes the arguments of :func:`cross_origin_call`.
+    Args:
+        client: The app's test client.
+        path: The URL path.
+        **options: The keyword arguments of
+            [`cross_origin_call`][cors.testing.cross_origin_call].
+
+    Returns:
+        The response to the request.
+
+    Raises:
+        AssertionError: The browser would refuse; the message says why.
     """
     result = cross_origin_call(client, path, **options)
     assert result.allowed, f"{path} from {options.get('origin')}: {result.reason}"
@@ -108,9 +123,19 @@ def assert_allowed(client: FlaskClient, path: str, **options: Any) -> TestRespon
 
 
 def assert_refused(client: FlaskClient, path: str, **options: Any) -> CrossOriginResult:
-    """Assert that a browser refuses the call; return what happened.
+    """Assert that a browser refuses the call.
 
-    Takes the arguments of :func:`cross_origin_call`.
+    Args:
+        client: The app's test client.
+        path: The URL path.
+        **options: The keyword arguments of
+            [`cross_origin_call`][cors.testing.cross_origin_call].
+
+    Returns:
+        What happened, with the browser's reason.
+
+    Raises:
+        AssertionError: The browser would allow the call.
     """
     result = cross_origin_call(client, path, **options)
     assert not result.allowed, f"{path} from {options.get('origin')} is allowed, expected a refusal"
