@@ -160,6 +160,7 @@ def measure(
     *,
     target: float,
     repeats: int,
+    warmup: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[tuple[str, ...], Measurement]:
@@ -169,6 +170,8 @@ def measure(
         cells: What to measure.
         target: Seconds one batch should take.
         repeats: Batches per cell; the median is reported.
+        warmup: Untimed rounds first: the first seconds of a run are slower
+            on some machines.
         seed: Seeds the order of each repeat, for reproducible schedules.
         progress: Called with (repeats done, repeats) after each repeat.
 
@@ -182,6 +185,10 @@ def measure(
         groups.setdefault(cell.group or cell.key, []).append(cell)
     order = list(groups.values())
     rng = random.Random(seed)
+    for _ in range(warmup):
+        for group in order:
+            for cell in group:
+                cell.runner(sizes[cell.key])
     for done in range(repeats):
         rng.shuffle(order)
         gc.collect()
