@@ -8,7 +8,7 @@ Werkzeug, keeps no global state, does no I/O and mutates nothing it is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ._decision import Decision
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
@@ -137,3 +137,22 @@ def merge_vary(existing: Iterable[str], add: str) -> str:
             if name:
                 names.setdefault(name.lower(), name)
     return ", ".join(names.values())
+
+
+def with_cors_headers(lines: list[tuple[str, str]], headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Put CORS headers into a WSGI header list, as a new list.
+
+    Args:
+        lines: The response's header lines, as WSGI gives them.
+        headers: The headers from [`cors_headers`][cors.cors_headers].
+
+    Returns:
+        The lines without any earlier value of those headers, then the
+        headers; ``Vary`` is merged with the existing ``Vary`` lines.
+    """
+    names = {name.lower() for name in headers}
+    vary = [value for name, value in lines if name.lower() == "vary"]
+    result = [(name, value) for name, value in lines if name.lower() not in names]
+    for name, value in headers.items():
+        result.append((name, merge_vary(vary, value) if name == "Vary" and vary else value))
+    return result

@@ -18,18 +18,21 @@ import inspect
 import operator
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from flask import Blueprint, Flask, Request, Response, request
 from flask.sansio.blueprints import BlueprintSetupState
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 from ._errors import CorsConfigError
+from ._evaluate import with_cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
     CorsView,
-    apply_headers,
     evaluate,
     policy_from_arguments,
     preflight_response,
@@ -238,7 +241,9 @@ class AppCors:
         self._checked = False
         # First, so that no other hook (authentication) sees a preflight.
         app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
-        app.after_request_funcs.setdefault(None, []).append(self._after_request)
+        # The headers go on the header list handed to the server, never on a
+        # Response object, which the view may share between requests.
+        app.wsgi_app = CorsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
 
     def add(self, scope: Scope) -> None:
         """Add a scope, checking every rule now.
@@ -320,11 +325,26 @@ class AppCors:
             return preflight_response()
         return None
 
-    def _after_request(self, response: Response) -> Response:
-        handled = request.environ.get(HANDLED)
-        if handled is not None and (handled[1] or response.status_code < 400):
-            apply_headers(handled[0], response)
-        return response
+
+
+class CorsMiddleware:
+    """Adds the headers the extension decided on as the response is started.
+
+    Working on the WSGI header list, made anew for every response, it never
+    changes a Response object, and it sees error responses too.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            handled = environ.get(HANDLED)
+            if handled is not None and (handled[1] or int(status[:3]) < 400):
+                headers = with_cors_headers(headers, handled[0])
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def _served_method(environ: Mapping[str, Any], method: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cors import CorsPolicy, CorsRequest, cors_headers, resolve
-from cors._evaluate import MAX_REQUEST_HEADERS_LENGTH, merge_vary
+from cors._evaluate import MAX_REQUEST_HEADERS_LENGTH, merge_vary, with_cors_headers
 
 ACAO = "Access-Control-Allow-Origin"
 ACAC = "Access-Control-Allow-Credentials"
@@ -264,3 +264,17 @@ def test_result_is_a_fresh_dict() -> None:
 def test_merge_vary(existing: list[str], add: str, merged: str) -> None:
     """Vary values merge into one line, without duplicates, leaving * alone."""
     assert merge_vary(existing, add) == merged
+
+
+def test_with_cors_headers_replaces_and_merges() -> None:
+    """CORS headers replace earlier values in a WSGI header list, and Vary merges into one line."""
+    lines = [
+        ("Content-Type", "text/plain"),
+        ("access-control-allow-origin", "*"),
+        ("Vary", "Accept-Encoding"),
+        ("Vary", "Cookie"),
+    ]
+    result = with_cors_headers(lines, {ACAO: SITE, "Vary": "Origin"})
+    assert result == [("Content-Type", "text/plain"), (ACAO, SITE), ("Vary", "Accept-Encoding, Cookie, Origin")]
+    assert lines[1] == ("access-control-allow-origin", "*")
+    assert with_cors_headers([], {"Vary": "Origin"}) == [("Vary", "Origin")]
