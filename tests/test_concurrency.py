@@ -89,6 +89,10 @@ CALLS = [
     ("PUT", "/deco", False),
 ]
 
+# What each path's policy answers an allowed origin: the decorator's, the rule's, or both layered.
+MAX_AGE = {"/deco": "30", "/api/data": "60", "/api/both": "60"}
+CREDENTIALS = {"/deco": [], "/api/data": [], "/api/both": ["true"]}
+
 
 def check(origin: str, allowed: bool, method: str, path: str, asked: str | None,
           response: http.client.HTTPResponse, body: bytes) -> str | None:
@@ -108,6 +112,10 @@ def check(origin: str, allowed: bool, method: str, path: str, asked: str | None,
         problem = "no Access-Control-Allow-Methods"
     elif allowed and preflight and headers.get_all("Access-Control-Allow-Headers") != [asked]:
         problem = f"Access-Control-Allow-Headers {headers.get_all('Access-Control-Allow-Headers')}"
+    elif allowed and preflight and headers.get_all("Access-Control-Max-Age") != [MAX_AGE[path]]:
+        problem = f"Access-Control-Max-Age {headers.get_all('Access-Control-Max-Age')}"
+    elif allowed and (headers.get_all("Access-Control-Allow-Credentials") or []) != CREDENTIALS[path]:
+        problem = f"Access-Control-Allow-Credentials {headers.get_all('Access-Control-Allow-Credentials')}"
     elif not allowed and cors:
         problem = f"refused origin got {sorted(cors)}"
     elif not preflight and body != origin.encode():
