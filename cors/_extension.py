@@ -312,15 +312,19 @@ class AppCors:
         if not self._checked:
             self.check_views()
             self._checked = True
+        environ = request.environ
+        slot = environ.get(HANDLED)
+        if slot is None:  # the environ was rebuilt on its way from the middleware
+            slot = environ[HANDLED] = []
+        slot.clear()  # a fresh decision each time the environ is dispatched
         found = self.rule_for(request.path, request.blueprints)
         if found is None:
             return None
         rule, scope = found
-        environ = request.environ
         method = request.method
         policy = self.resolved(rule, self.view(request.endpoint, _served_method(environ, method)))
         decision = evaluate(policy, environ, method)
-        environ[HANDLED] = (decision.headers, scope.intercept_exceptions)
+        slot.append((decision.headers, scope.intercept_exceptions))
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()
         return None
@@ -338,10 +342,12 @@ class CorsMiddleware:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        slot: list[tuple[Mapping[str, str], bool]] = []
+        environ[HANDLED] = slot
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            handled = environ.get(HANDLED)
-            if handled is not None and (handled[1] or int(status[:3]) < 400):
-                headers = with_cors_headers(headers, handled[0])
+            if slot and (slot[0][1] or int(status[:3]) < 400):
+                headers = with_cors_headers(headers, slot[0][0])
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)

@@ -32,7 +32,10 @@ logger = logging.getLogger("cors")
 """One DEBUG line per CORS-covered request: what was decided and why."""
 
 HANDLED = "cors.handled"
-"""WSGI environ key: the extension has computed this request's CORS headers."""
+"""WSGI environ key of a list that holds the extension's decision for the
+request being dispatched: (headers, intercept_exceptions), or nothing. A list,
+not the value itself, so that a middleware that copies the environ still
+shares it."""
 
 
 def preflight_response() -> Response:
@@ -199,7 +202,7 @@ class CorsView:
         # Returns whatever the view returns (Flask's ResponseReturnValue), unchecked.
         environ = request.environ
         policy = self.cors_policy
-        if HANDLED not in environ:  # no CORS(app) rule covers this request
+        if not environ.get(HANDLED):  # no CORS(app) rule covers this request
             decision = evaluate(policy, environ, request.method)
             after_this_request(functools.partial(apply_headers, decision.headers))
             if policy.automatic_options and decision.kind == "preflight":

@@ -9,8 +9,9 @@ How a pattern is read, first rule that applies:
 2. ``"/prefix/*"`` (no other special characters): ``/prefix`` and every path
    below it, so ``"/api/*"`` matches ``/api`` and ``/api/users`` but not
    ``/apiary`` or ``/api-internal``.
-3. A string with no regular-expression metacharacters (``+`` and ``.`` count
-   as literal here, as they are common in paths): exactly that path.
+3. A string with no regular-expression metacharacters: exactly that path.
+   ``+`` and ``.`` count as literal here, as they are common in paths,
+   except in ``.+`` and ``.*``.
 4. Any other string, or a compiled ``re.Pattern``: a regular expression that
    must match the *whole* path (``fullmatch``), case-sensitively.
 
@@ -68,7 +69,7 @@ class PathPattern:
             raise CorsConfigError(msg)
         if spec in ("*", "/*"):
             return cls(spec, prefix="")
-        special = _PATH_METACHARACTERS.intersection(spec)
+        special = _PATH_METACHARACTERS.intersection(spec) | ({".+"} if ".+" in spec else set())
         if spec.endswith("/*") and not _PATH_METACHARACTERS.intersection(spec[:-2]):
             if not spec.startswith("/"):
                 msg = f"resources: {spec!r} is not a path; did you mean {'/' + spec!r}?"

@@ -18,6 +18,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
@@ -507,10 +508,11 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         allow_private_network=private_network,
         always_send=_value(settings, "always_send", bool),
         automatic_options=_value(settings, "automatic_options", bool),
-        actual_headers=actual,
-        preflight_headers=preflight,
-        refused_headers={"Vary": vary_actual} if vary_actual else {},
-        refused_preflight_headers={"Vary": vary_preflight},
-        no_origin_headers=no_origin,
+        # Read-only: answers that need no change per request share them.
+        actual_headers=MappingProxyType(actual),
+        preflight_headers=MappingProxyType(preflight),
+        refused_headers=MappingProxyType({"Vary": vary_actual} if vary_actual else {}),
+        refused_preflight_headers=MappingProxyType({"Vary": vary_preflight}),
+        no_origin_headers=MappingProxyType(no_origin),
     )
 

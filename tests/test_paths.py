@@ -33,6 +33,8 @@ CASES: list[tuple[PathSpec, str, bool]] = [
     (r"/api/v\d+/.*", "/api/v2/users", True),
     ("/api/.*", "/api/users", True),
     ("/api/.*", "/apiary", False),
+    ("/api/.+", "/api/x", True),
+    ("/api/.+", "/api/", False),
     (r"/api/v\d+/.*", "/api/v2", False),
     (r"/api/v\d+/.*", "/x/api/v2/users", False),
     (re.compile(r"/files/.+\.png"), "/files/a.png", True),

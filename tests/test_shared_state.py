@@ -291,13 +291,6 @@ def redispatching(app: Flask, second_path: str) -> None:
     app.wsgi_app = middleware  # type: ignore[method-assign]
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="library bug: the extension keeps its decision in the WSGI environ (cors._flask.HANDLED) and "
-    "_before_request only sets it when a rule matches, so an environ served again on an uncovered path "
-    "keeps the first path's headers",
-)
 def test_environ_served_twice_gets_a_fresh_decision() -> None:
     """An environ that a middleware serves again on an uncovered path carries none of the first path's headers."""
     app = Flask(__name__)
@@ -310,13 +303,6 @@ def test_environ_served_twice_gets_a_fresh_decision() -> None:
     assert cors_names(response) == []
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="library bug: since the extension became a WSGI middleware (cors._extension.CorsMiddleware), it "
-    "reads its decision from the environ it was given; a middleware installed before CORS(app) that hands "
-    "Flask a copy of the environ hides the decision, and no CORS header is sent",
-)
 def test_middleware_copying_the_environ_keeps_cors_headers() -> None:
     """A middleware installed before CORS(app) that passes Flask a copy of the environ does not lose the headers."""
     app = Flask(__name__)
