@@ -48,7 +48,7 @@ _EXTENSION_KEY = "cors"
 _CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*SETTING_NAMES, "resources", "intercept_exceptions"))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Rule:
     """A path pattern and the layers of its policy (not yet with a decorator).
 
@@ -312,18 +312,18 @@ class AppCors:
         if not self._checked:
             self.check_views()
             self._checked = True
-        environ = request.environ
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]
+        environ = req.environ
         slot = environ.get(HANDLED)
         if slot is None:  # the environ was rebuilt on its way from the middleware
             slot = environ[HANDLED] = []
         slot.clear()  # a fresh decision each time the environ is dispatched
-        found = self.rule_for(request.path, request.blueprints)
+        found = self.rule_for(req.path, req.blueprints)
         if found is None:
             return None
         rule, scope = found
-        method = request.method
-        policy = self.resolved(rule, self.view(request.endpoint, _served_method(environ, method)))
-        decision = evaluate(policy, environ, method)
+        policy = self.resolved(rule, self.view(req.endpoint, _served_method(environ, req.method)))
+        decision = evaluate(policy, environ)
         slot.append((decision.headers, scope.intercept_exceptions))
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()

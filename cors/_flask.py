@@ -43,40 +43,39 @@ def preflight_response() -> Response:
     return current_app.response_class(status=200)
 
 
-def request_view(environ: Mapping[str, Any], method: str) -> CorsRequest:
+def request_view(environ: Mapping[str, Any]) -> CorsRequest:
     """Build the request view from a WSGI environ.
 
     Args:
         environ: The WSGI environ.
-        method: The request method, upper-case.
 
     Returns:
         The request view, with header values exactly as received.
     """
     get = environ.get
     return CorsRequest(
-        method=method,
-        origin=get("HTTP_ORIGIN"),
-        request_method=get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-        request_headers=get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-        request_private_network=get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+        get("REQUEST_METHOD", "GET").upper(),
+        get("HTTP_ORIGIN"),
+        get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+        get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+        get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
     )
 
 
-def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any], method: str) -> Decision:
+def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any]) -> Decision:
     """Decide about the current request, and log the decision at DEBUG level.
 
     Request values are logged with ``repr``, so a crafted header or path
     cannot forge log lines; with DEBUG off nothing is formatted.
     """
-    view = request_view(environ, method)
+    view = request_view(environ)
     decision = decide(policy, view)
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s %r %r from origin %r: %s",
             "allowed" if decision.allowed else "refused",
             decision.kind,
-            method,
+            view.method,
             request.path,
             view.origin,
             decision.reason,
@@ -97,10 +96,12 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
         The same response.
     """
     target = response.headers
+    present = {name.lower() for name in target.keys()}
     for name, value in headers.items():
-        if name == "Vary":
-            existing = target.getlist("Vary")
-            target["Vary"] = merge_vary(existing, value) if existing else value
+        if name.lower() not in present:
+            target.add(name, value)  # the common case: no scan for an old value
+        elif name == "Vary":
+            target["Vary"] = merge_vary(target.getlist("Vary"), value)
         else:
             target[name] = value
     return response
@@ -199,16 +200,28 @@ class CorsView:
         pass
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # Returns whatever the view returns (Flask's ResponseReturnValue), unchecked.
+        # Returns a Response, or whatever the view returns (Flask's
+        # ResponseReturnValue, unchecked) when the extension writes the headers.
         environ = request.environ
         policy = self.cors_policy
-        if not environ.get(HANDLED):  # no CORS(app) rule covers this request
-            decision = evaluate(policy, environ, request.method)
+        automatic = policy.automatic_options and environ.get("REQUEST_METHOD") == "OPTIONS"
+        if environ.get(HANDLED):  # a CORS(app) rule covers this request
+            return current_app.make_default_options_response() if automatic else self._run(args, kwargs)
+        decision = evaluate(policy, environ)
+        if automatic:
+            answer = preflight_response() if decision.kind == "preflight" else None
+            return apply_headers(decision.headers, answer or current_app.make_default_options_response())
+        try:
+            result = self._run(args, kwargs)
+        except BaseException:
+            # abort(), HTTP errors and 500s: Flask makes the response later.
             after_this_request(functools.partial(apply_headers, decision.headers))
-            if policy.automatic_options and decision.kind == "preflight":
-                return preflight_response()
-        if policy.automatic_options and request.method == "OPTIONS":
-            return current_app.make_default_options_response()
+            raise
+        if not isinstance(result, Response):
+            result = current_app.make_response(result)
+        return apply_headers(decision.headers, result)
+
+    def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         function = current_app.ensure_sync(self._view) if self._is_async else self._view
         result = function(*args, **kwargs)
         if isinstance(result, Response):
