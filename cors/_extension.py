@@ -231,7 +231,7 @@ class CORS:
 
 
 class AppCors:
-    """The extension's state on one app: its scopes and the two request hooks."""
+    """The extension's state on one app: its scopes, its preflight hook and its middleware."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
