@@ -38,9 +38,9 @@ not the value itself, so that a middleware that copies the environ still
 shares it."""
 
 
-def preflight_response() -> Response:
-    """The answer to an allowed preflight: 200, empty; the CORS headers go on it."""
-    return current_app.response_class(status=200)
+def preflight_response(headers: Mapping[str, str] | None = None) -> Response:
+    """The answer to a preflight: 200, empty, with the CORS headers given."""
+    return current_app.response_class(status=200, headers=headers)
 
 
 def request_view(environ: Mapping[str, Any]) -> CorsRequest:
@@ -209,8 +209,9 @@ class CorsView:
             return current_app.make_default_options_response() if automatic else self._run(args, kwargs)
         decision = evaluate(policy, environ)
         if automatic:
-            answer = preflight_response() if decision.kind == "preflight" else None
-            return apply_headers(decision.headers, answer or current_app.make_default_options_response())
+            if decision.kind == "preflight":
+                return preflight_response(decision.headers)
+            return apply_headers(decision.headers, current_app.make_default_options_response())
         try:
             result = self._run(args, kwargs)
         except BaseException:
