@@ -373,3 +373,15 @@ def test_method_view_methods_under_extension() -> None:
     assert delete.headers["Access-Control-Allow-Methods"] == "DELETE"
     assert ACAO not in client.options("/items", headers=preflight(origin=SITE, method="DELETE")).headers
     assert client.head("/items", headers={"Origin": SITE}).headers[ACAO] == SITE
+
+
+def test_environ_rebuilt_behind_the_middleware_does_not_fail() -> None:
+    """A request that reaches Flask without the middleware's slot is served, and its preflight answered."""
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    app = make_app("/r")
+    CORS(app, origins=[SITE])
+    inner = app.wsgi_app.wsgi_app  # type: ignore[attr-defined]
+    environ = EnvironBuilder(path="/r", method="OPTIONS", headers=preflight()).get_environ()
+    _, status, _ = run_wsgi_app(inner, environ)
+    assert status == "200 OK"
