@@ -382,6 +382,6 @@ def test_environ_rebuilt_behind_the_middleware_does_not_fail() -> None:
     app = make_app("/r")
     CORS(app, origins=[SITE])
     inner = app.wsgi_app.wsgi_app  # type: ignore[attr-defined]
-    environ = EnvironBuilder(path="/r", method="OPTIONS", headers=preflight()).get_environ()
+    environ = EnvironBuilder(path="/r", method="OPTIONS", headers=list(preflight().items())).get_environ()
     _, status, _ = run_wsgi_app(inner, environ)
     assert status == "200 OK"
