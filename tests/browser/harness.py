@@ -24,7 +24,6 @@ Two traps this avoids:
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
