@@ -40,7 +40,8 @@ shares it."""
 
 def preflight_response(headers: Mapping[str, str] | None = None) -> Response:
     """The answer to a preflight: 200, empty, with the CORS headers given."""
-    return current_app.response_class(status=200, headers=headers)
+    # A list of pairs: Werkzeug 3.0 reads only dicts, not other mappings, as such.
+    return current_app.response_class(status=200, headers=list((headers or {}).items()))
 
 
 def request_view(environ: Mapping[str, Any]) -> CorsRequest:
