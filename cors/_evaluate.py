@@ -1,8 +1,9 @@
 """Pure evaluation: a resolved policy and a request view in, headers out.
 
-Dependency rule: this module, like every module of the core (``_origins``,
-``_paths``, ``_policy``, ``_request``, ``_decision``, ``_evaluate``), imports nothing from Flask or
-Werkzeug, keeps no global state, does no I/O and mutates nothing it is given.
+Dependency rule: this module, like every module of the core (``_errors``,
+``_origins``, ``_paths``, ``_policy``, ``_request``, ``_decision``,
+``_evaluate``, ``_browser``), imports nothing from Flask or Werkzeug, keeps no
+global state, does no I/O and mutates nothing it is given.
 ``tests/test_layering.py`` enforces the import rule.
 """
 
@@ -18,6 +19,7 @@ from ._request import CorsRequest
 # in practice. A longer list is refused unread, which bounds the work a
 # hostile preflight can cause.
 MAX_REQUEST_HEADERS_LENGTH = 4096
+
 
 def cors_headers(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> dict[str, str]:
     """Return the CORS response headers for a request.
@@ -44,8 +46,8 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
         request: The request view.
 
     Returns:
-        The decision. Its ``headers`` are shared with other decisions of the
-        same policy: read them, copy them, never change them.
+        The decision. Its ``headers`` may be shared with other decisions of
+        the same policy (then read-only): copy them to change them.
     """
     if isinstance(policy, CorsPolicy):
         policy = resolve(policy)
