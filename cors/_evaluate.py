@@ -84,11 +84,19 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
     raw = request.request_headers or ""
     if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
         return Decision("preflight", False, refused, rule, "header", f"({len(raw)} characters of names)")
-    names = list(dict.fromkeys(filter(None, (part.strip(" \t") for part in raw.lower().split(",")))))
+    lowered = raw.lower()
+    if " " in lowered or "\t" in lowered:
+        lowered = ",".join(part.strip(" \t") for part in lowered.split(","))
+    names = list(dict.fromkeys(filter(None, lowered.split(","))))
     listed = policy.allowed_headers
-    for name in names:
-        if name not in listed and not _allowed(policy, name):
-            return Decision("preflight", False, refused, rule, "header", name)
+    if policy.allow_any_header and _TOKEN_CHARS_AND_COMMA.issuperset(lowered):
+        # Every name is a token and "*" allows it, except an unlisted Authorization.
+        if "authorization" in names and "authorization" not in listed:
+            return Decision("preflight", False, refused, rule, "header", "authorization")
+    else:
+        for name in names:
+            if name not in listed and not _allowed(policy, name):
+                return Decision("preflight", False, refused, rule, "header", name)
     headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin}
     if names:
         headers["Access-Control-Allow-Headers"] = ", ".join(names)
@@ -117,6 +125,7 @@ def _is_token(name: str) -> bool:
 
 
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+_TOKEN_CHARS_AND_COMMA = _TOKEN_CHARS | {","}
 
 
 def merge_vary(existing: Iterable[str], add: str) -> str:
