@@ -52,7 +52,9 @@ _ORIGIN_LIKE = re.compile(
     r"(?P<path>[/?#].*)?",
     re.DOTALL,
 )
-_BRACKETED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\[[^\]]*\]")
+# A bracketed host with a colon is meant as IPv6; without one, "[a-z]" after
+# the scheme is a regex character class.
+_BRACKETED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\[[^\]]*:[^\]]*\]")
 _DNS_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 # What a browser sends: lower-case scheme and host, no default port, no path.
 # Checked before a request origin is matched by a pattern or reflected, so that

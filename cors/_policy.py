@@ -353,6 +353,9 @@ def _check_conflicts(settings: Mapping[str, object]) -> None:
 # Browsers cap Access-Control-Max-Age: Chromium at 7200 s, Safari at 600 s.
 MAX_HONOURED_MAX_AGE = 7200
 _UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?![*+?{])")
+# A group that repeats something repeated, such as (a+)+ or (\w*)*: matching
+# such a pattern against a crafted Origin can take exponential time.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
@@ -380,6 +383,12 @@ def lint(settings: Mapping[str, object]) -> list[str]:
             messages.append(
                 f"origins: the regular expression {text!r} has an unescaped '.', which matches "
                 "any character (e.g. 'exampleXcom'); write '\\.'."
+            )
+        if regex and _NESTED_QUANTIFIER.search(text):
+            messages.append(
+                f"origins: the regular expression {text!r} repeats a repeated group, which can "
+                "take exponential time on a crafted Origin; use a subdomain pattern such as "
+                "'https://*.example.com', or a regex without nested repetition."
             )
         if credentials and not regex and text.startswith("http://"):
             host = text[len("http://") :].rsplit(":", 1)[0] if not text.endswith("]") else text[len("http://") :]

@@ -30,6 +30,7 @@ from cors._origins import MAX_ORIGIN_LENGTH, OriginMatcher, OriginSpec, normaliz
         ("chrome-extension://abcdef", "chrome-extension://abcdef"),
         (r"https://.*\.example\.com", r"https://.*\.example\.com"),
         ("https?://example.com", "https?://example.com"),
+        (r"https://[a-z0-9-]+\.example\.com", r"https://[a-z0-9-]+\.example\.com"),
     ],
     ids=lambda v: str(v),
 )
@@ -105,6 +106,8 @@ MATCH_CASES: list[tuple[list[OriginSpec], str, bool]] = [
     ([r"https://.*\.example\.com"], "https://a.example.com\r\nSet-Cookie: x=1", False),
     ([re.compile(r"https://app\d+\.example\.com")], "https://app12.example.com", True),
     ([re.compile(r"https://app\d+\.example\.com")], "https://app12.example.com.evil.io", False),
+    ([r"https://[a-z0-9-]+\.example\.com"], "https://app-1.example.com", True),
+    ([r"https://[a-z0-9-]+\.example\.com"], "https://a.b.example.com", False),
     (["https?://example.com"], "https://example.com", True),
     (["https?://example.com"], "https://example.com.evil.io", False),
     ([".*"], "null", False),
