@@ -28,7 +28,8 @@ class CorsSettings(TypedDict, total=False):
     leaving it out; ``max_age=None`` means no ``Access-Control-Max-Age``,
     replacing the one of a layer below; the flags take only ``True`` or
     ``False``. See [Configuration](configuration.md) for what each does and
-    its default.
+    its default, and [Type checking](typing.md) for what a type checker says
+    about a mistake.
     """
 
     origins: OriginSpec | Iterable[OriginSpec] | None

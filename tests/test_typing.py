@@ -37,7 +37,7 @@ import attrs
 import pytest
 from flask import Flask
 
-from cors import UNSET, CorsConfigError, CorsPolicy, CorsSettings, ExtensionSettings, cross_origin
+from cors import CORS, UNSET, CorsConfigError, CorsPolicy, CorsSettings, ExtensionSettings, cross_origin
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "typing_tests"
@@ -364,18 +364,24 @@ def test_settings_types_are_what_the_policy_takes() -> None:
         assert settings[field.name] == typing.Union[without_unset], field.name
 
 
-@pytest.mark.parametrize("name", list(CorsSettings.__annotations__))
-def test_none_is_typed_where_the_policy_takes_it(name: str) -> None:
-    """A setting's type allows None exactly when the policy accepts None for it."""
-    typed = type(None) in typing.get_args(typing.get_type_hints(CorsSettings)[name])
-    given: dict[str, Any] = {name: None}  # what a type checker would refuse, when it does
+def accepts(make: Any, given: dict[str, Any]) -> bool:
+    """Whether a settings call accepts the settings at run time."""
     try:
-        CorsPolicy(**given)
+        make(**given)
     except CorsConfigError:
-        accepted = False
-    else:
-        accepted = True
-    assert typed == accepted
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", list(ExtensionSettings.__annotations__))
+def test_none_is_typed_where_it_is_accepted(name: str) -> None:
+    """A setting's type allows None exactly when CORS, cross_origin and CorsPolicy accept None for it."""
+    typed = type(None) in typing.get_args(typing.get_type_hints(ExtensionSettings)[name])
+    given: dict[str, Any] = {name: None}  # what a type checker would refuse, when it does
+    assert accepts(CORS, given) == typed
+    if name in CorsSettings.__annotations__:
+        assert accepts(cross_origin, given) == typed
+        assert accepts(CorsPolicy, given) == typed
 
 
 def test_async_view_is_served() -> None:
