@@ -40,6 +40,8 @@ __all__ = [
     "Refused",
     "Seen",
     "check",
+    "header_not_allowed",
+    "method_not_allowed",
 ]
 
 # The script the page runs: what fetch() resolves to, as the page sees it.
@@ -257,6 +259,26 @@ MULTIPLE_ALLOW_ORIGIN = Reason(
     chromium="contains multiple values",
     firefox="(Reason: Multiple CORS header \u2018Access-Control-Allow-Origin\u2019 not allowed)",
 )
+
+
+def header_not_allowed(name: str) -> Reason:
+    """The preflight's Access-Control-Allow-Headers lacks a request header (lower-case name)."""
+    return Reason(
+        chromium=f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
+        firefox=(
+            f"(Reason: header \u2018{name}\u2019 is not allowed according to header "
+            "\u2018Access-Control-Allow-Headers\u2019 from CORS preflight response)"
+        ),
+    )
+
+
+def method_not_allowed(method: str) -> Reason:
+    """The preflight's Access-Control-Allow-Methods lacks the method (as the script wrote it)."""
+    return Reason(
+        chromium=f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response",
+        # Firefox does not name the method.
+        firefox="(Reason: Did not find method in CORS header \u2018Access-Control-Allow-Methods\u2019)",
+    )
 
 
 @dataclass(frozen=True)
