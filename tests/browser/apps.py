@@ -134,6 +134,15 @@ def create_app() -> Flask:
     def previews() -> ResponseReturnValue:
         return {"previews": "pull request builds"}
 
+    # No library: a preflight answered by hand with Access-Control-Allow-Headers: *,
+    # which the Fetch standard does not read as covering Authorization.
+    @app.route("/bare-any-header", methods=["GET", "OPTIONS"])
+    def bare_any_header() -> ResponseReturnValue:
+        cors = {"Access-Control-Allow-Origin": APP, "Access-Control-Allow-Headers": "*"}
+        if request.method == "OPTIONS":
+            return "", 204, cors
+        return {"authorization": request.headers.get("Authorization")}, 200, cors
+
     # Preflight caching.
     @app.route("/cached", methods=["PUT"])
     @cross_origin(origins=[APP], max_age=600)

@@ -168,9 +168,10 @@ class Page:
         """Whether the page was loaded over https (it then calls the API's TLS listener)."""
         return self.tab.url.startswith("https://")
 
-    def url(self, server: LiveServer, path: str, *, host: str = "127.0.0.1") -> str:
-        """Return the URL of a path on a server as this page calls it."""
-        scheme, port = ("https", server.tls_port) if self.secure else ("http", server.port)
+    def url(self, server: LiveServer, path: str, *, host: str = "127.0.0.1", secure: bool | None = None) -> str:
+        """Return the URL of a path on a server as this page calls it (over TLS if the page is, by default)."""
+        tls = self.secure if secure is None else secure
+        scheme, port = ("https", server.tls_port) if tls else ("http", server.port)
         return f"{scheme}://{host}:{port}{path}{'&' if '?' in path else '?'}{self.tag}"
 
     def fetch(self, url: str, call: Call) -> Outcome:
@@ -192,9 +193,11 @@ class Page:
 
         return Blocked(error=result["error"], engine=engine, _reason=reason)
 
-    def call(self, server: LiveServer, call: Call, *, host: str = "127.0.0.1") -> Outcome:
+    def call(
+        self, server: LiveServer, call: Call, *, host: str = "127.0.0.1", secure: bool | None = None
+    ) -> Outcome:
         """Make a call to a server from the page and return what ``fetch()`` resolved to."""
-        return self.fetch(self.url(server, call.path, host=host), call)
+        return self.fetch(self.url(server, call.path, host=host, secure=secure), call)
 
 
 # --- what a test expects ------------------------------------------------------

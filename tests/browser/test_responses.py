@@ -84,3 +84,22 @@ def test_async_view(
     """An async def view is allowed and refused like a plain one, preflight included."""
     page = visit(origin)
     check(page.call(api, call), expected)
+
+
+# An https page calling an http:// API on loopback: Chromium and Firefox allow it, as
+# loopback URLs are "potentially trustworthy" (W3C Secure Contexts, and Mixed Content
+# §4.3 does not block them); WebKit blocks it as mixed content before any request is
+# sent (measured with WebKitGTK 2.50; Source/WebCore/loader/MixedContentChecker.cpp).
+MIXED_CONTENT_ALLOWED = {"chromium": True, "firefox": True, "webkit": False}
+
+
+def test_https_page_calls_http_loopback(visit: Visit, api: LiveServer) -> None:
+    """An https page reads an http:// loopback API in Chromium and Firefox; WebKit blocks it unsent."""
+    page = visit(APP)
+    outcome = page.call(api, Call("/report"), secure=False)
+    if MIXED_CONTENT_ALLOWED[page.engine.name]:
+        check(outcome, Reads(200, {"rows": []}))
+        assert len(api.seen(path="/report")) == 1
+    else:
+        check(outcome, Refused())
+        assert api.seen() == []
