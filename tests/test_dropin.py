@@ -126,7 +126,8 @@ def test_refused_preflight_from_allowed_origin_names_the_culprit(entry: str) -> 
     header = client.options("/r", headers=preflight(headers="content-type,x-foo"))
     assert (header.headers[ACAO], header.headers[ACAH]) == (SITE, "content-type")
     method = client.options("/r", headers=preflight(method="DELETE"))
-    assert (method.headers[ACAO], method.headers["Access-Control-Allow-Methods"]) == (SITE, "GET, PUT")
+    assert method.headers[ACAO] == SITE  # the origin alone, as flask-cors answers, so the method is blamed
+    assert "Access-Control-Allow-Methods" not in method.headers
     evil = client.options("/r", headers=preflight(origin=EVIL, headers="x-foo"))
     assert [name for name in evil.headers.keys() if name.startswith("Access-Control-")] == []
 
