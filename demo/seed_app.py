@@ -1,14 +1,22 @@
-"""Every example of the seed document, with ``from cors import cross_origin``.
+"""The flask-cors documentation's ``cross_origin`` examples, with ``from cors import cross_origin``.
 
-The views are the seed's, unchanged but for three fixes the seed needs to run
-at all: ``request`` is imported for the custom-OPTIONS view, flask-login gets a
-``LoginManager`` (with a header-based demo login), and ``UserResource.post``
-accepts the ``user_id`` of the URL it is registered under.
+The views are the documented ones, unchanged but for three fixes they need to
+run at all: ``request`` is imported for the custom-OPTIONS view, flask-login
+gets a ``LoginManager`` (with a header-based demo login), and
+``UserResource.post`` accepts the ``user_id`` of the URL it is registered under.
+
+Each ``origins`` goes through ``local()``. ``create_app()`` leaves them as
+documented (``https://app.example.com``, ...). ``create_app(page_port=8080)``
+is what the demo serves: the same origins moved to names a browser on this
+machine can have, ``https://app.example.com`` becoming
+``http://app.example.localhost:8080`` (browsers resolve ``*.localhost`` to
+loopback); every other setting stays as documented.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, jsonify, request
@@ -18,6 +26,40 @@ from flask_restful import Api, Resource
 
 from cors import cross_origin
 
+Origin = str | re.Pattern[str]
+Origins = Origin | list[Origin]
+
+
+def local_origin(origin: str, page_port: int) -> str:
+    """Move a documented origin (or origin regex) to ``*.localhost`` on the demo page's port.
+
+    ``https://X.com`` becomes ``http://X.localhost:PORT``, the regex
+    ``https://...\\.com`` becomes ``http://...\\.localhost:PORT``; the development
+    example's ``http://localhost:8080`` takes the page's port, and ``*`` stays.
+    """
+    if origin.startswith("http://localhost:"):
+        return origin.replace(":8080", f":{page_port}")
+    for suffix, local in ((r"\.com", rf"\.localhost:{page_port}"), (".com", f".localhost:{page_port}")):
+        if origin.endswith(suffix):
+            return "http://" + origin.removeprefix("https://").removesuffix(suffix) + local
+    return origin
+
+
+def localizer(page_port: int | None) -> Callable[[Origins], Origins]:
+    """The ``local()`` of the examples: the identity, or the move to ``*.localhost:page_port``."""
+
+    def one(origin: Origin) -> Origin:
+        if page_port is None:
+            return origin
+        if isinstance(origin, re.Pattern):
+            return re.compile(local_origin(origin.pattern, page_port), origin.flags)
+        return local_origin(origin, page_port)
+
+    def local(origins: Origins) -> Origins:
+        return [one(origin) for origin in origins] if isinstance(origins, list) else one(origins)
+
+    return local
+
 
 class DemoUser(UserMixin):
     """The one user of the demo."""
@@ -25,8 +67,14 @@ class DemoUser(UserMixin):
     id = "demo"
 
 
-def create_app() -> Flask:
-    """Build the app serving every seed example."""
+def create_app(page_port: int | None = None) -> Flask:
+    """Build the app serving every example.
+
+    Args:
+        page_port: None for the documented origins; the demo page's port to
+            move them to ``*.localhost`` on that port.
+    """
+    local = localizer(page_port)
     app = Flask(__name__)
     api = Api(app)
     login_manager = LoginManager(app)
@@ -49,30 +97,30 @@ def create_app() -> Flask:
 
     # Specific origins.
     @app.route("/api/secure")
-    @cross_origin(origins=["https://trusted-site.com", "https://app.example.com"])
+    @cross_origin(origins=local(["https://trusted-site.com", "https://app.example.com"]))
     def secure_endpoint() -> ResponseReturnValue:
         return {"data": "restricted data"}
 
     @app.route("/api/development")
-    @cross_origin(origins=["http://localhost:3000", "http://localhost:8080"])
+    @cross_origin(origins=local(["http://localhost:3000", "http://localhost:8080"]))
     def development_endpoint() -> ResponseReturnValue:
         return {"data": "development data"}
 
     # Regular expressions.
     @app.route("/api/subdomains")
-    @cross_origin(origins=r"https://.*\.example\.com")
+    @cross_origin(origins=local(r"https://.*\.example\.com"))
     def subdomain_endpoint() -> ResponseReturnValue:
         return {"data": "subdomain accessible"}
 
     @app.route("/api/pattern")
-    @cross_origin(origins=[re.compile(r"https://app\d+\.example\.com"), "https://main.example.com"])
+    @cross_origin(origins=local([re.compile(r"https://app\d+\.example\.com"), "https://main.example.com"]))
     def pattern_endpoint() -> ResponseReturnValue:
         return {"data": "pattern matched"}
 
     # Methods and headers.
     @app.route("/api/users", methods=["GET", "POST"])
     @cross_origin(
-        origins=["https://frontend.example.com"],
+        origins=local(["https://frontend.example.com"]),
         methods=["GET", "POST"],
         allow_headers=["Content-Type", "X-Requested-With"],
     )
@@ -84,7 +132,7 @@ def create_app() -> Flask:
     # Credentials.
     @app.route("/api/auth/profile")
     @cross_origin(
-        origins=["https://app.example.com"],
+        origins=local(["https://app.example.com"]),
         supports_credentials=True,
         allow_headers=["Content-Type", "Authorization"],
     )
@@ -93,14 +141,14 @@ def create_app() -> Flask:
         return {"profile": "user data"}
 
     @app.route("/api/auth/login", methods=["POST"])
-    @cross_origin(origins=["https://app.example.com"], supports_credentials=True, methods=["POST"])
+    @cross_origin(origins=local(["https://app.example.com"]), supports_credentials=True, methods=["POST"])
     def login() -> ResponseReturnValue:
         return {"token": "auth-token"}
 
     # Exposed headers.
     @app.route("/api/upload", methods=["POST"])
     @cross_origin(
-        origins=["https://uploader.example.com"],
+        origins=local(["https://uploader.example.com"]),
         allow_headers=["Content-Type", "X-File-Name", "X-Upload-Key"],
         expose_headers=["X-Upload-ID", "X-Processing-Status"],
         methods=["POST", "OPTIONS"],
@@ -111,7 +159,7 @@ def create_app() -> Flask:
     # Preflight caching.
     @app.route("/api/heavy-operation", methods=["POST"])
     @cross_origin(
-        origins=["https://client.example.com"],
+        origins=local(["https://client.example.com"]),
         max_age=timedelta(hours=1),  # Cache preflight for 1 hour
         methods=["POST"],
     )
@@ -120,7 +168,7 @@ def create_app() -> Flask:
 
     @app.route("/api/frequent-calls")
     @cross_origin(
-        origins=["https://dashboard.example.com"],
+        origins=local(["https://dashboard.example.com"]),
         max_age=3600,  # Cache for 1 hour (seconds)
         allow_headers=["Content-Type", "Authorization"],
     )
@@ -130,7 +178,7 @@ def create_app() -> Flask:
     # Answering OPTIONS in the view.
     @app.route("/api/custom-options", methods=["GET", "POST", "OPTIONS"])
     @cross_origin(
-        origins=["https://custom.example.com"],
+        origins=local(["https://custom.example.com"]),
         automatic_options=False,  # Handle OPTIONS manually
     )
     def custom_options_endpoint() -> ResponseReturnValue:
@@ -144,12 +192,12 @@ def create_app() -> Flask:
     # Everything together.
     @app.route("/api/complex")
     @cross_origin(
-        origins=[
+        origins=local([
             "https://prod.example.com",  # Production
             "https://staging.example.com",  # Staging
             r"https://.*\.dev\.example\.com",  # Development subdomains
             "http://localhost:3000",  # Local development
-        ],
+        ]),
         methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=[
             "Content-Type",
@@ -167,18 +215,18 @@ def create_app() -> Flask:
 
     # With flask-login.
     @app.route("/api/protected")
-    @cross_origin(origins=["https://app.example.com"], supports_credentials=True)
+    @cross_origin(origins=local(["https://app.example.com"]), supports_credentials=True)
     @login_required
     def protected_endpoint() -> ResponseReturnValue:
         return {"data": "protected resource"}
 
     # With flask-restful.
     class UserResource(Resource):
-        @cross_origin(origins=["https://api-client.example.com"])
+        @cross_origin(origins=local(["https://api-client.example.com"]))
         def get(self, user_id: int) -> ResponseReturnValue:
             return {"user_id": user_id}
 
-        @cross_origin(origins=["https://admin.example.com"], methods=["POST"], supports_credentials=True)
+        @cross_origin(origins=local(["https://admin.example.com"]), methods=["POST"], supports_credentials=True)
         def post(self, user_id: int | None = None) -> ResponseReturnValue:
             return {"created": True}
 
