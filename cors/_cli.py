@@ -233,10 +233,16 @@ def _verdict(failure: str | None, decision: Decision, layers: Layers) -> bool:
     if failure is None:
         return True
     click.echo(f"  Refused by the browser: {failure}.")
-    if not decision.allowed and decision.kind != "none":
+    if not decision.allowed:
         click.echo(f"  Why: {decision.reason}.")
     elif "Access-Control-Allow-Credentials" in failure:
         click.echo(f"  Why: {_credentials_fix(layers)}.")
+    else:  # the answer is "*", which a call with credentials cannot use
+        source = _source(layers, "send_wildcard")
+        click.echo(
+            f"  Why: send_wildcard is True [{source}], and '*' cannot carry credentials: set it to False, "
+            "and supports_credentials to True with a list of origins."
+        )
     return False
 
 

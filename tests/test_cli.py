@@ -8,6 +8,7 @@ import flask_cors  # type: ignore[import-untyped]
 import pytest
 from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
+from flask.views import MethodView
 
 from cors import CORS, cross_origin
 from cors._cli import WIDTH, cors_group
@@ -208,6 +209,20 @@ def test_check_without_extension() -> None:
     assert "Why: method 'POST' not allowed: add it to methods." in output
 
 
+def test_check_credentials_against_a_wildcard_answer_names_send_wildcard() -> None:
+    """A credentialed call to a route answering '*' says to turn send_wildcard off."""
+    app = Flask(__name__)
+
+    @app.route("/wild")
+    @cross_origin(send_wildcard=True)
+    def wild() -> ResponseReturnValue:
+        return "wild"
+
+    code, output = run(app, "check", "/wild", "--origin", SITE, "--credentials")
+    assert code == 1
+    assert "  Why: send_wildcard is True [@cross_origin], and '*' cannot carry credentials" in output
+
+
 # --- apps that still use flask-cors ---------------------------------------------
 
 
@@ -274,3 +289,25 @@ def test_check_says_flask_cors_answers(extension: str | None) -> None:
     assert "CORS by flask-cors's" in output
     assert "cannot simulate" in output
     assert "no CORS policy" not in output
+
+
+def test_routes_sees_flask_cors_on_a_view_class_method() -> None:
+    """flask-cors's decorator on a method of a class-based view is found too."""
+    app = Flask(__name__)
+
+    class Items(MethodView):
+        def get(self) -> ResponseReturnValue:
+            return "items"
+
+    Items.get = flask_cors.cross_origin(origins=[SITE])(Items.get)  # type: ignore[method-assign]
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    output = run(app, "routes")[1]
+    assert "its @cross_origin decorator" in output
+    assert blocks(output.split("\n\n", 1)[1])["/items"] == ["  CORS by flask-cors's @cross_origin, not shown"]
+
+
+def test_check_notes_flask_cors_alongside_a_cors_policy() -> None:
+    """A route that cors covers while flask-cors's extension also runs is checked, with a note that flask-cors adds headers too."""
+    code, output = run(flask_cors_app("app", False), "check", "/new", "--origin", SITE)
+    assert code == 0, output
+    assert "  (flask-cors is also installed on this route: its headers are not shown;" in output
