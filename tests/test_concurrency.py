@@ -78,7 +78,7 @@ def server() -> Iterator[BaseWSGIServer]:
     finally:
         served.shutdown()
         served.server_close()
-        thread.join(timeout=10)
+        thread.join(timeout=SOCKET_TIMEOUT_S)
     assert not thread.is_alive()
 
 
