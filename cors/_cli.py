@@ -19,6 +19,7 @@ from ._browser import cors_check, needs_preflight, preflight_check
 from ._decision import Decision
 from ._evaluate import decide
 from ._extension import AppCors, _cors_view_for, policy_layers
+from ._flask import app_config
 from ._policy import DEFAULTS, CorsPolicy
 from ._request import CorsRequest
 
@@ -179,9 +180,10 @@ def route_groups(app: Flask) -> Iterator[tuple[str, str, list[str], Layers]]:
         by_policy: dict[Layers, list[str]] = {}
         for method in methods:
             view = _cors_view_for(app.view_functions.get(url_rule.endpoint), method.lower())
+            # A decorated view's policy replaces the path rule's, over app.config.
             layers: Layers = found[0].layers if found else ()
             if view is not None:
-                layers = (*layers, ("@cross_origin", view.cors_policy.policy))
+                layers = (("app.config", app_config(app).policy), ("@cross_origin", view.cors_policy.policy))
             by_policy.setdefault(layers, []).append(method)
         for layers, group in by_policy.items():
             yield url_rule.rule, url_rule.endpoint, group, layers

@@ -85,7 +85,7 @@ def test_routes_shows_policies_and_sources(app: Flask) -> None:
         "  allow_private_network  False  [default]",
     ]
     assert "  origins                https://app.example.com  [@cross_origin]" in shown["/own"]
-    assert "  max_age                -  [default]" in shown["/own"]
+    assert "  max_age                600  [app.config]" in shown["/own"]
     assert shown["/plain"] == ["  no CORS: a browser lets no other origin read it"]
     assert output.splitlines()[0] == "/api/orders  GET, PUT  (orders)"
 
@@ -93,8 +93,8 @@ def test_routes_shows_policies_and_sources(app: Flask) -> None:
 def test_routes_shows_request_and_exposed_headers(app: Flask) -> None:
     """The allowed request headers and the exposed headers of a route are shown, with their source."""
     shown = blocks(run(app, "routes")[1])["/api/special"]
-    assert "  allow_headers          authorization, content-type  [@cross_origin]" in shown
-    assert "  expose_headers         x-total-count  [@cross_origin]" in shown
+    assert "  allow_headers          Authorization, Content-Type  [@cross_origin]" in shown
+    assert "  expose_headers         X-Total-Count  [@cross_origin]" in shown
     assert "  supports_credentials   True  [@cross_origin]" in shown
 
 
@@ -152,8 +152,8 @@ def test_check_rejects_a_header_that_is_not_a_name(app: Flask) -> None:
         (["/api/orders", "--origin", "https://evil.example"], "Why: origin not allowed: add it to origins."),
         (["/api/orders", "--origin", SITE, "-X", "DELETE"], "Why: method 'DELETE' not allowed: add it to methods."),
         (
-            ["/api/orders", "--origin", SITE, "--header", "Authorization"],
-            "Why: header 'authorization' not allowed: list 'Authorization' in allow_headers by name.",
+            ["/api/special", "--origin", "https://special.example.com", "--header", "X-Trace: 1"],
+            "Why: request header 'x-trace' not allowed: add it to allow_headers.",
         ),
         (
             ["/api/orders", "--origin", SITE, "--credentials"],
@@ -167,7 +167,7 @@ def test_check_rejects_a_header_that_is_not_a_name(app: Flask) -> None:
         (["/plain", "--origin", SITE], "GET /plain: no CORS policy covers it"),
         (["/own", "--origin", SITE, "--method", "POST"], "POST /own is answered 405 Method Not Allowed, no CORS policy"),
     ],
-    ids=["origin", "method", "authorization", "credentials", "credentials-preflight", "uncovered", "405"],
+    ids=["origin", "method", "header", "credentials", "credentials-preflight", "uncovered", "405"],
 )
 def test_check_refused_call(app: Flask, args: list[str], reason: str) -> None:
     """A refused call exits 1 and says why and what to change."""
@@ -192,21 +192,23 @@ def test_command_is_registered_for_every_app() -> None:
 
 
 def test_check_without_extension() -> None:
-    """Decorated views are checked in apps without the extension too; empty answers say so."""
+    """Decorated views are checked in apps without the extension too; refusals say which setting to change."""
     app = Flask(__name__)
 
-    @app.route("/wild", methods=["GET", "POST"])
-    @cross_origin(send_wildcard=True, methods=["GET"])
+    @app.route("/wild", methods=["GET", "PUT"])
+    @cross_origin(send_wildcard=True, methods=["GET"], allow_headers=["Content-Type"])
     def wild() -> ResponseReturnValue:
         return "wild"
 
     code, output = run(app, "check", "/wild", "--origin", SITE)
     assert code == 0
     assert "  Access-Control-Allow-Origin: *\n" in output
-    code, output = run(app, "check", "/wild", "--origin", SITE, "--method", "POST")
+    code, output = run(app, "check", "/wild", "--origin", SITE, "--method", "PUT")
     assert code == 1
-    assert "POST response headers:\n  (no CORS headers)\n" in output
-    assert "Why: method 'POST' not allowed: add it to methods." in output
+    assert "Why: method 'PUT' not allowed: add it to methods." in output
+    code, output = run(app, "check", "/wild", "--origin", SITE, "--header", "Authorization")
+    assert code == 1
+    assert "Why: request header 'authorization' not allowed: add it to allow_headers." in output
 
 
 def test_check_credentials_against_a_wildcard_answer_names_send_wildcard() -> None:
