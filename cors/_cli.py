@@ -219,11 +219,8 @@ def routes_command() -> None:
 
 
 def _show(title: str, headers: Mapping[str, str]) -> None:
-    click.echo(title)
-    for name, value in headers.items():
-        click.echo(f"  {name}: {value}")
-    if not headers:
-        click.echo("  (no CORS headers)")
+    lines = [f"  {name}: {value}" for name, value in headers.items()] or ["  (no CORS headers)"]
+    click.echo("\n".join([title, *lines]))
 
 
 def _credentials_fix(layers: Layers) -> str:
