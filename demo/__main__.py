@@ -21,7 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from cors._cli import route_groups, settings
 from demo.page import HOSTS, create_page_app, page_origin
-from demo.seed_app import create_app
+from demo.examples import create_app
 
 _ANY_ADDRESS = ("0.0.0.0", "::", "")
 

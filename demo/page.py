@@ -23,7 +23,7 @@ from email.message import Message
 
 from flask import Flask, Response, abort, request
 
-from demo.seed_app import local_origin
+from demo.examples import local_origin
 
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language"})
