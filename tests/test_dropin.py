@@ -334,3 +334,19 @@ def test_intercept_exceptions_must_be_a_bool() -> None:
     """intercept_exceptions given as anything but a bool is a CorsConfigError."""
     with pytest.raises(CorsConfigError, match="intercept_exceptions: 'no' is not a bool"):
         CORS(intercept_exceptions="no")  # type: ignore[arg-type]
+
+
+def test_decorator_reads_the_apps_config() -> None:
+    """CORS_* config keys lie under a decorator's settings, as in flask-cors: defaults | config | decorator."""
+    app = Flask(__name__)
+    app.config.update(CORS_SUPPORTS_CREDENTIALS=True, CORS_EXPOSE_HEADERS="X-Total", CORS_MAX_AGE=600)
+
+    @app.route("/r", methods=["GET", "PUT"])
+    @cross_origin(origins=[SITE], max_age=60)
+    def view() -> ResponseReturnValue:
+        return "ok"
+
+    client = app.test_client()
+    actual = client.get("/r", headers={"Origin": SITE})
+    assert (actual.headers[ACAC], actual.headers["Access-Control-Expose-Headers"]) == ("true", "X-Total")
+    assert client.options("/r", headers=preflight()).headers["Access-Control-Max-Age"] == "60"
