@@ -293,7 +293,8 @@ class Chromium(Engine):
         return page
 
     def reset(self) -> None:
-        """Forget cookies and cached preflight answers of earlier tests."""
+        """Close the earlier test's tabs; forget its cookies and cached preflight answers."""
+        self.close_pages()
         self.context.clear_cookies()
         self._cdp.send("Network.clearBrowserCache")
 

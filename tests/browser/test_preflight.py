@@ -81,9 +81,10 @@ PAST_DEFAULT_CACHE_S = 6.0
 # Chromium 7200 s (preflight_result.cc, kMaxTimeout), Firefox 86400 s
 # (nsCORSListenerProxy.cpp), WebKit 600 s (CrossOriginPreflightResultCache.cpp).
 #
-# Firefox (153 ESR, measured) does not reuse the answer to a page's first preflight of
-# a URL: a second call sends a second preflight, whose answer it then keeps. So the
-# page calls twice before the wait, and the test counts what comes after it.
+# Firefox (153 ESR, measured) does not always reuse the answer to a page's first
+# preflight of a URL: a call right after it may send a second preflight, whose answer
+# it then keeps. So the page calls twice before the wait, and the test counts what
+# comes after it.
 CACHE_CASES = [
     ("/cached", Reads(200, {"cached": True}), ["PUT"]),
     ("/uncached", Reads(200, {"cached": False}), ["OPTIONS", "PUT"]),
