@@ -16,6 +16,8 @@ from cors import CorsPolicy, cross_origin
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
+LOCAL = "http://localhost:3000"
+"""A front end in local development, calling its API on http://localhost."""
 
 ITEMS = {1: "first"}
 SESSION_COOKIE = "session"
@@ -106,6 +108,20 @@ def create_app() -> Flask:
     @cross_origin(LOGIN)
     def whoami() -> ResponseReturnValue:
         return {"session": request.cookies.get(SESSION_COOKIE)}
+
+    # Local development: page and API on http://localhost, two cookies, one Secure.
+    @app.route("/local-session", methods=["POST"])
+    @cross_origin(origins=[LOCAL], supports_credentials=True)
+    def local_session() -> ResponseReturnValue:
+        response = jsonify(logged_in=True)
+        response.set_cookie("plain", "1", httponly=True, samesite="Lax")
+        response.set_cookie("secure", "1", secure=True, httponly=True, samesite="Lax")
+        return response
+
+    @app.route("/local-whoami")
+    @cross_origin(origins=[LOCAL], supports_credentials=True)
+    def local_whoami() -> ResponseReturnValue:
+        return {"cookies": sorted(request.cookies)}
 
     @app.route("/whoami-without-credentials")
     @cross_origin(origins=[APP])

@@ -146,6 +146,10 @@ class _Listener(ThreadedWSGIServer):
         return self._tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False), address
 
 
+_live_ports: set[int] = set()
+"""The ports the test servers listen on; the proxy sends any host at one of them there."""
+
+
 class LiveServer:
     """A WSGI app served on 127.0.0.1, over HTTP and over HTTPS, each on a free port, in threads."""
 
@@ -153,6 +157,7 @@ class LiveServer:
         self.recorder = Recorder(app)
         self._listeners = [_Listener(self.recorder, None), _Listener(self.recorder, tls_context())]
         plain, secure = (listener.server_port for listener in self._listeners)
+        _live_ports.update((plain, secure))
         self.base = f"http://127.0.0.1:{plain}"
         self.tls_base = f"https://127.0.0.1:{secure}"
         self.port, self.tls_port = plain, secure
@@ -186,6 +191,7 @@ class LiveServer:
     def close(self) -> None:
         """Stop serving and release the ports."""
         for listener in self._listeners:
+            _live_ports.discard(listener.server_port)
             listener.shutdown()
             listener.server_close()
         for thread in self._threads:
@@ -270,7 +276,8 @@ class OriginProxy(socketserver.ThreadingTCPServer):
     listener) from the page server, and the page keeps the origin it asked
     for. The hosts in ``loopback_hosts`` are 127.0.0.1 instead, at the port
     asked for (``backend.example.com:PORT``: a test server on the pages' site), and
-    so is 127.0.0.1 itself (a browser that proxies loopback too reaches the API).
+    so are 127.0.0.1 itself and any host at the port of a test server
+    (``localhost:PORT``), so that a browser that proxies loopback too reaches the API.
     It never connects anywhere but 127.0.0.1.
     """
 
@@ -291,7 +298,7 @@ class OriginProxy(socketserver.ThreadingTCPServer):
         target = head.split(b" ", 2)[1].decode("ascii", "replace")
         authority = target if tunnel else target.split("://", 1)[-1].split("/", 1)[0]
         host, _, port = authority.rpartition(":")
-        if (host == "127.0.0.1" or host in self.loopback_hosts) and port.isdigit():
+        if port.isdigit() and (host == "127.0.0.1" or host in self.loopback_hosts or int(port) in _live_ports):
             return ("127.0.0.1", int(port))
         return self.tls_upstream if tunnel else self.plain_upstream
 

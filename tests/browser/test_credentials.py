@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .apps import APP, SESSION_COOKIE, SESSION_VALUE
+from .apps import APP, LOCAL, SESSION_COOKIE, SESSION_VALUE
 from .conftest import Visit
 from .engines import API_HOST
 from .harness import (
@@ -113,3 +113,20 @@ def test_cross_site_cookie(visit: Visit, api: LiveServer) -> None:
     sent = CROSS_SITE_COOKIE_SENT[page.engine.name]
     check(page.call(api, WHOAMI), Reads(200, {"session": SESSION_VALUE if sent else None}))
     assert ("cookie" in api.seen(path="/whoami")[0].headers) == sent
+
+
+# Which cookies an http://localhost API may set, for a page on http://localhost too:
+# - Chromium and Firefox take http://localhost as a secure context ("potentially
+#   trustworthy", W3C Secure Contexts §3.2), so a Secure cookie is stored there;
+# - WebKit stores only the cookie without Secure: its cookie store takes Secure over
+#   https only (measured with WebKitGTK 2.50.6).
+LOCAL_COOKIES = {"chromium": ["plain", "secure"], "firefox": ["plain", "secure"], "webkit": ["plain"]}
+
+
+def test_secure_cookie_on_localhost(visit: Visit, api: LiveServer) -> None:
+    """On http://localhost a Secure cookie comes back in Chromium and Firefox, and only the plain one in WebKit."""
+    page = visit(LOCAL)
+    log_in_locally = Call("/local-session", "POST", credentials="include")
+    check(page.call(api, log_in_locally, host="localhost"), Reads(200, {"logged_in": True}))
+    whoami = Call("/local-whoami", credentials="include")
+    check(page.call(api, whoami, host="localhost"), Reads(200, {"cookies": LOCAL_COOKIES[page.engine.name]}))
