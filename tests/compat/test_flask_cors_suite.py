@@ -64,11 +64,13 @@ def test_unlisted_tests_pass(run: upstream.Run) -> None:
 
 @pytest.mark.parametrize("nodeid", sorted(LISTING["tests"]), ids=_short)
 def test_listed_test_ends_as_listed(run: upstream.Run, nodeid: str) -> None:
-    """A listed test still fails (or is skipped) as the list says; once it passes, it leaves the list."""
-    listed = LISTING["tests"][nodeid]["outcome"]
+    """A listed test still fails (or is skipped) for the listed reason; once it passes, it leaves the list."""
+    entry = LISTING["tests"][nodeid]
     result = run["results"].get(nodeid)
     assert result is not None, "not in the upstream suite"
-    assert result["outcome"] == listed, f"{result['outcome']} (update divergences.toml)"
+    evidence = f"{result['message']} | {result['exchange']}"
+    assert result["outcome"] == entry["outcome"], f"{result['outcome']} (update divergences.toml)"
+    assert re.search(entry["match"], evidence), f"fails for another reason now: {evidence}"
 
 
 def test_corswarnings_are_listed(run: upstream.Run) -> None:
@@ -79,11 +81,13 @@ def test_corswarnings_are_listed(run: upstream.Run) -> None:
 
 @pytest.mark.parametrize("nodeid", sorted(LISTING["tests"]), ids=_short)
 def test_divergence_has_kind_and_reason(nodeid: str) -> None:
-    """A listed test names its outcome, its kind and a reason; a safety one names the weakness or the harm."""
+    """A listed test names its outcome, kind, reason and evidence; a safety one names the weakness or the harm."""
     entry = LISTING["tests"][nodeid]
     assert entry.get("outcome") in ("failed", "skipped")
     assert entry.get("kind") in upstream.KINDS
     assert entry.get("reason", "").strip()
+    assert entry.get("match", "").strip()
+    re.compile(entry["match"])
     if entry["kind"] == "safety":
         assert re.fullmatch(r"W\d+b?", entry.get("weakness", "")) or entry.get("harm", "").strip()
     assert (entry["outcome"] == "skipped") == (entry["kind"] == "upstream-skip")

@@ -68,6 +68,7 @@ class Divergence(TypedDict, total=False):
     outcome: Outcome
     kind: Kind
     reason: str
+    match: str
     weakness: str
     harm: str
 
