@@ -42,6 +42,11 @@ def test_the_tests_run_against_this_checkout(run: upstream.Run) -> None:
     assert Path(run["cors"]).resolve() == upstream.REPO / "cors" / "__init__.py"
 
 
+def test_the_tests_import_the_shim(run: upstream.Run) -> None:
+    """The upstream tests' ``flask_cors`` is the shim, even where the real flask-cors is installed."""
+    assert Path(run["flask_cors"]).resolve() == upstream.SHIM / "flask_cors" / "__init__.py"
+
+
 def test_every_upstream_test_ran(run: upstream.Run) -> None:
     """Every test of flask-cors's behaviour folders is collected and run."""
     assert len(run["results"]) == EXPECTED_TESTS, sorted(run["results"])

@@ -55,9 +55,10 @@ class Result(TypedDict):
 
 
 class Run(TypedDict):
-    """What the subprocess reports: the ``cors`` it imported, outcomes and CorsWarnings by test."""
+    """What the subprocess reports: the ``cors`` and ``flask_cors`` it imported, outcomes and CorsWarnings by test."""
 
     cors: str
+    flask_cors: str
     results: dict[str, Result]
     warnings: dict[str, list[str]]
 
