@@ -98,6 +98,16 @@ def test_divergence_has_kind_and_reason(nodeid: str) -> None:
     assert (entry["outcome"] == "skipped") == (entry["kind"] == "upstream-skip")
 
 
+@pytest.mark.parametrize(
+    "nodeid", sorted(k for k, v in LISTING["tests"].items() if v["kind"] == "safety"), ids=_short
+)
+def test_safety_divergence_is_a_row_of_the_migration_guide(nodeid: str) -> None:
+    """A safety divergence is a row of the table of differences in docs/migrating.md."""
+    rows = [line for line in (upstream.REPO / "docs" / "migrating.md").read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+    doc = LISTING["tests"][nodeid].get("doc", "")
+    assert doc and any(doc in row for row in rows)
+
+
 @pytest.mark.parametrize("message", sorted(LISTING["warnings"]))
 def test_listed_warning_has_reason(message: str) -> None:
     """A listed CorsWarning says why a flask-cors user is right to see it."""

@@ -70,6 +70,7 @@ class Divergence(TypedDict, total=False):
     kind: Kind
     reason: str
     match: str
+    doc: str
     weakness: str
     harm: str
 
