@@ -180,9 +180,8 @@ def _ipv6_text(address: ipaddress.IPv6Address) -> str:
 
 def _browser_ipv4(host: str) -> str | None:
     """Read a host that ends in a number as the URL Standard's IPv4 parser does."""
+    # A trailing dot or an empty part never gets here: the host is a valid domain.
     parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()
     numbers = []
     for part in parts:
         radix = 10

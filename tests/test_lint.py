@@ -10,6 +10,7 @@ import pytest
 from flask.typing import ResponseReturnValue
 
 from cors import CorsPolicy, CorsWarning, cross_origin, resolve
+from cors._origins import regex_reach_problem
 
 SITE = "https://app.example.com"
 
@@ -87,3 +88,13 @@ def test_forbidden_response_header_in_expose_headers_warns(name: str) -> None:
         resolve(CorsPolicy(expose_headers=["X-Total", name]))
     assert len(record) == 1
     assert re.match(rf"expose_headers: '{re.escape(name)}' is never exposed", str(record[0].message), re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [r"https.*\.example\.com", r"https://[a-z]+\.example\.com", "https://app.example.com", r"https://x\.example\.com/?"],
+    ids=lambda v: str(v),
+)
+def test_regex_reach_is_quiet_for_sound_patterns(spec: str) -> None:
+    """A regex that matches origins it names, or a spec that is no regex, has no scheme or path problem."""
+    assert regex_reach_problem(spec) is None

@@ -77,6 +77,8 @@ WIDE_REGEXES: list[tuple[OriginSpec, str]] = [
     (r"https://[a-z]+\.co\.uk", "https://attacker.co.uk"),
     (r"https://.+\.github\.io", "https://attacker.github.io"),
     (r"https://[a-z]+\.com:\d+", "https://attacker.com:8443"),
+    (r"https://[a-z]{2,20}\.com", "https://attacker.com"),
+    (r"https://[^.]+\.net", "https://attacker.net"),
 ]
 
 NARROW_REGEXES: list[OriginSpec] = [
@@ -91,6 +93,9 @@ NARROW_REGEXES: list[OriginSpec] = [
     r"http://localhost:\d+",
     r"http://192\.168\.1\.\d+",
     re.compile(r"https://app\d+\.example\.org"),
+    r"https://[]a-z]+\.example\.com",
+    r"https://app{\.example\.com",
+    r"https://app\.example\.com(?P<port>:\d{2,5})?",
 ]
 
 
