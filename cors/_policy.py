@@ -207,7 +207,7 @@ class CorsPolicy:
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
 
     Attributes:
-        origins: Allowed origins. Default ``"*"`` (any origin, not ``null``).
+        origins: Allowed origins. Default ``"*"`` (any origin, ``null`` included).
         methods: Methods a preflight may ask for; actual requests with other
             methods get no CORS headers. Default GET, HEAD, POST, PUT, PATCH,
             DELETE.
