@@ -14,6 +14,7 @@ from ._extension import CORS
 from ._flask import cross_origin
 from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
+from ._settings import CorsSettings, ExtensionSettings
 
 __all__ = [
     "CORS",
@@ -21,8 +22,10 @@ __all__ = [
     "CorsConfigError",
     "CorsPolicy",
     "CorsRequest",
+    "CorsSettings",
     "CorsWarning",
     "Decision",
+    "ExtensionSettings",
     "ResolvedPolicy",
     "cors_headers",
     "cross_origin",

@@ -57,6 +57,4 @@ class Decision(NamedTuple):
             return "origin not allowed: add it to origins"
         if self.refused_by == "method":
             return f"method {self.detail!r} not allowed: add it to methods"
-        if self.detail == "authorization":
-            return "header 'authorization' not allowed: list 'Authorization' in allow_headers by name"
         return f"request header {self.detail!r} not allowed: add it to allow_headers"

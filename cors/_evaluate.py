@@ -1,7 +1,7 @@
 """Pure evaluation: a resolved policy and a request view in, headers out.
 
 Dependency rule: this module, like every module of the core (``_errors``,
-``_origins``, ``_paths``, ``_policy``, ``_request``, ``_decision``,
+``_origins``, ``_paths``, ``_policy``, ``_settings``, ``_request``, ``_decision``,
 ``_evaluate``, ``_browser``), imports nothing from Flask or Werkzeug, keeps no
 global state, does no I/O and mutates nothing it is given.
 ``tests/test_layering.py`` enforces the import rule.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ._decision import Decision
+from ._decision import Decision, Step
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
@@ -57,52 +57,62 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
         return Decision("none", "Access-Control-Allow-Origin" in headers, headers)
     if request.is_preflight:
         return _preflight(policy, request, origin)
+    if not policy.vary_origin:  # one static "*" answer for every Origin value
+        return Decision("actual", True, policy.no_origin_headers, "*")
     rule = policy.match_origin(origin)
     if rule is None:
         return Decision("actual", False, policy.refused_headers, refused_by="origin")
-    method = request.method
-    if method not in policy.methods and not (method == "HEAD" and "GET" in policy.methods):
-        return Decision("actual", False, policy.refused_headers, refused_by="method", detail=method)
     headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin, **policy.actual_headers}
     return Decision("actual", True, headers, rule)
 
 
 def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Decision:
-    refused = policy.refused_preflight_headers
-    rule = policy.match_origin(origin)
+    rule = "*" if not policy.vary_origin else policy.match_origin(origin)
     if rule is None:
-        return Decision("preflight", False, refused, refused_by="origin")
+        return Decision("preflight", False, policy.refused_preflight_headers, refused_by="origin")
+    headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin}
+    refused_by: Step | None = None
+    detail = None
     method = request.request_method or ""
     allow_methods = None
-    if method not in policy.methods:
+    if method not in policy.methods and not (method == "HEAD" and "GET" in policy.methods):
         # Browsers upper-case only the six standard methods: fetch() with
         # "patch" asks for "patch", which Flask serves as PATCH. Allow it when
         # its upper case is listed, and name it exactly as asked.
-        if method.upper() not in policy.methods or not _is_token(method.lower()):
-            return Decision("preflight", False, refused, rule, "method", method)
-        allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
+        if method.upper() in policy.methods and _is_token(method):
+            allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
+        else:
+            refused_by, detail = "method", method
     raw = request.request_headers or ""
     if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
-        return Decision("preflight", False, refused, rule, "header", f"({len(raw)} characters of names)")
-    lowered = raw.lower()
-    if " " in lowered or "\t" in lowered:
-        lowered = ",".join(part.strip(" \t") for part in lowered.split(","))
-    names = list(dict.fromkeys(filter(None, lowered.split(","))))
-    listed = policy.allowed_headers
-    if policy.allow_any_header and _TOKEN_CHARS_AND_COMMA.issuperset(lowered):
-        # Every name is a token and "*" allows it, except an unlisted Authorization.
-        if "authorization" in names and "authorization" not in listed:
-            return Decision("preflight", False, refused, rule, "header", "authorization")
+        names: list[str] = []
+        if refused_by is None:
+            refused_by, detail = "header", f"({len(raw)} characters of names)"
+    elif policy.allow_any_header and _TOKEN_CHARS_AND_COMMA.issuperset(raw):
+        # The common case: every name is a token, and "*" allows any token.
+        names = list(filter(None, raw.split(",")))
     else:
-        for name in names:
-            if name not in listed and not _allowed(policy, name):
-                return Decision("preflight", False, refused, rule, "header", name)
-    headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin}
+        names = []
+        seen = set()
+        for part in raw.split(","):
+            name = part.strip(" \t")
+            lowered = name.lower()
+            if not name or lowered in seen:
+                continue
+            seen.add(lowered)
+            if lowered in policy.allowed_headers or _allowed(policy, lowered):
+                names.append(name)
+            elif refused_by is None:
+                refused_by, detail = "header", lowered
+    # A refused preflight from an allowed origin still names the origin and
+    # what is allowed, so the browser reports the method or header at fault.
     if names:
         headers["Access-Control-Allow-Headers"] = ", ".join(names)
     headers.update(policy.preflight_headers)
     if allow_methods is not None:
         headers["Access-Control-Allow-Methods"] = allow_methods
+    if refused_by is not None:
+        return Decision("preflight", False, headers, rule, refused_by, detail)
     private_network = None
     if request.request_private_network:
         private_network = policy.allow_private_network
@@ -112,20 +122,18 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
 
 
 def _allowed(policy: ResolvedPolicy, name: str) -> bool:
-    """Tell whether a header name that is not listed is allowed all the same."""
-    # Authorization must be listed by name: the Fetch Standard never lets a
-    # wildcard stand for it, and neither do patterns here.
-    if name == "authorization" or not _is_token(name):
+    """Tell whether a lower-cased header name that is not listed is allowed all the same."""
+    if not _is_token(name):
         return False
     return policy.allow_any_header or any(p.fullmatch(name) for p in policy.header_patterns)
 
 
 def _is_token(name: str) -> bool:
-    return name.isascii() and _TOKEN_CHARS.issuperset(name)
+    return name.isascii() and _TOKEN_CHARS.issuperset(name.lower())
 
 
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
-_TOKEN_CHARS_AND_COMMA = _TOKEN_CHARS | {","}
+_TOKEN_CHARS_AND_COMMA = _TOKEN_CHARS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ,")
 
 
 def merge_vary(existing: Iterable[str], add: str) -> str:

@@ -6,13 +6,13 @@ rules, one evaluation and one header update.
 
 Layers, each a [`CorsPolicy`][cors.CorsPolicy], merged with ``|`` from left to
 right: built-in defaults | ``app.config`` ``CORS_*`` keys | the extension's
-arguments | the first matching path rule | a ``cross_origin`` decorator on
-the view.
+arguments | the first matching path rule. A view with a ``cross_origin``
+decorator uses its own policy instead (defaults | ``app.config`` |
+decorator), as in flask-cors.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import operator
@@ -21,11 +21,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-from flask import Blueprint, Flask, Request, Response, request
+from flask import Blueprint, Flask, Request, Response, got_request_exception, request
 from flask.sansio.blueprints import BlueprintSetupState
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from typing_extensions import Unpack
 
 from ._errors import CorsConfigError
 from ._evaluate import with_cors_headers
@@ -33,24 +34,23 @@ from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
     CorsView,
+    app_config,
+    endpoint_serving,
     evaluate,
     policy_from_arguments,
     preflight_response,
+    unwrap_cors_view,
 )
-from ._paths import PathPattern, PathSpec
-from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
-
-RuleSettings = CorsPolicy | Mapping[str, Any]
-Resources = PathSpec | Mapping[PathSpec, RuleSettings] | Iterable[PathSpec | tuple[PathSpec, RuleSettings]]
-"""Path rules: one pattern, patterns, (pattern, settings) pairs, or a mapping."""
+from ._paths import PathPattern
+from ._policy import CorsPolicy, ResolvedPolicy, resolve
+from ._settings import ExtensionSettings, Resources
 
 _EXTENSION_KEY = "cors"
-_CONFIG_KEYS = tuple(f"CORS_{name.upper()}" for name in (*SETTING_NAMES, "resources", "intercept_exceptions"))
 
 
 @attrs.frozen(cache_hash=True)
 class Rule:
-    """A path pattern and the layers of its policy (not yet with a decorator).
+    """A path pattern and the layers of its policy.
 
     Attributes:
         pattern: The path pattern.
@@ -68,14 +68,30 @@ class Rule:
 
 
 @attrs.frozen
+class Source:
+    """What one ``CORS(...)`` set up on an app or on one blueprint registration.
+
+    Attributes:
+        blueprint: The registered blueprint name, or None for the whole app.
+        policy: The settings given as arguments.
+        resources: The path rules given as arguments, or None.
+        intercept_exceptions: As given, or None.
+    """
+
+    blueprint: str | None
+    policy: CorsPolicy
+    resources: tuple[tuple[PathPattern, CorsPolicy], ...] | None
+    intercept_exceptions: bool | None
+
+
+@attrs.frozen
 class Scope:
-    """The settings of one ``CORS(...)`` on an app or on one blueprint.
+    """The rules of one [`Source`][cors._extension.Source] over the app's config.
 
     Attributes:
         blueprint: The registered blueprint name, or None for the whole app.
         rules: Path rules, first match wins.
-        intercept_exceptions: Error responses (status 400 and above) get CORS
-            headers too.
+        intercept_exceptions: Error responses get CORS headers too.
     """
 
     blueprint: str | None
@@ -118,33 +134,15 @@ def parse_resources(resources: Resources) -> list[tuple[PathPattern, CorsPolicy]
     return rules
 
 
-def _from_config(config: Mapping[str, Any]) -> tuple[CorsPolicy, Any, Any]:
-    """Read the ``CORS_*`` keys of an app's config; None values count as unset."""
-    settings: dict[str, Any] = {}
-    for key, value in config.items():
-        if not key.startswith("CORS_") or value is None:
-            continue
-        if key not in _CONFIG_KEYS:
-            close = difflib.get_close_matches(key, _CONFIG_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            msg = f"app.config[{key!r}] is not a CORS setting.{hint} Known keys: {', '.join(_CONFIG_KEYS)}."
-            raise CorsConfigError(msg)
-        settings[key[5:].lower()] = value
-    resources = settings.pop("resources", None)
-    intercept = settings.pop("intercept_exceptions", None)
-    try:
-        return CorsPolicy(**settings), resources, intercept
-    except CorsConfigError as exc:
-        raise CorsConfigError(f"app.config: {exc}") from None
-
-
 class CORS:
     """Allow cross-origin requests app-wide, or for a blueprint, by path rules.
 
-    ``CORS(app, **settings)``, ``CORS(app, policy)``, or the factory form
-    ``cors = CORS(**settings); cors.init_app(app)``. ``app`` may be a
-    ``Blueprint``; its rules then apply to requests routed to it, and it
-    reads the app's config when registered.
+    ``CORS(app, **settings)``, ``CORS(app, policy)``, ``CORS(app=app)``, or the
+    factory form ``cors = CORS(**settings); cors.init_app(app, **more)``, where
+    the settings given to ``init_app`` are merged over the constructor's.
+    ``app`` may be a ``Blueprint``; its rules then apply to requests routed to
+    it, under each name it is registered with, and it reads the app's config
+    when registered.
 
     Preflights to a CORS-enabled path are answered before the app's
     ``before_request`` hooks, so authentication never sees them, and error
@@ -153,147 +151,176 @@ class CORS:
     Args:
         app: The app or blueprint, or None to call [`init_app`][cors.CORS.init_app] later.
         policy: A policy to start from.
-        resources: Path rules: ``"*"`` (the default, every path), a pattern,
-            a list of patterns or of (pattern, settings) pairs, or a mapping
-            of patterns to settings (a dict or a [`CorsPolicy`][cors.CorsPolicy]). The
-            first rule whose pattern matches the request path applies.
-        intercept_exceptions: Add CORS headers to error responses (status 400
-            and above). Default True.
-        **options: Settings, by the names of [`CorsPolicy`][cors.CorsPolicy].
+        **options: Settings, by the names of [`CorsPolicy`][cors.CorsPolicy], and
+            ``resources``: path rules: ``"*"`` (the default, every path), a
+            pattern, a list of patterns or of (pattern, settings) pairs, or a
+            mapping of patterns to settings (a dict or a
+            [`CorsPolicy`][cors.CorsPolicy]); the first rule whose pattern
+            matches the request path applies; and ``intercept_exceptions``:
+            with False, responses made from an unhandled exception (500) get
+            no CORS headers. Default True.
 
     Raises:
         TypeError: An unknown keyword argument.
-        CorsConfigError: An invalid or unsafe setting, or an unknown
-            ``CORS_*`` config key (at [`init_app`][cors.CORS.init_app]).
+        CorsConfigError: An invalid or unsafe setting.
     """
 
     def __init__(
         self,
         app: Flask | Blueprint | None = None,
         policy: CorsPolicy | None = None,
-        /,
-        *,
-        resources: Resources | None = None,
-        intercept_exceptions: bool | None = None,
-        **options: Any,
+        **options: Unpack[ExtensionSettings],
     ) -> None:
-        self._policy = policy_from_arguments(policy, options, "CORS")
-        self._resources = None if resources is None else parse_resources(resources)
-        self._intercept = intercept_exceptions
+        self._source = _source(policy, options, "CORS")
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask | Blueprint) -> None:
+    def init_app(
+        self, app: Flask | Blueprint, policy: CorsPolicy | None = None, **options: Unpack[ExtensionSettings]
+    ) -> None:
         """Set up CORS on an app or blueprint.
 
         Args:
-            app: The app, or a blueprint (set up when it is registered).
+            app: The app, or a blueprint (set up each time it is registered).
+            policy: A policy merged over the constructor's settings.
+            **options: Settings merged over the constructor's, as for [`CORS`][cors.CORS].
 
         Raises:
-            CorsConfigError: Bad settings, or an unknown ``CORS_*`` config key.
+            CorsConfigError: Bad settings.
             RuntimeError: CORS is already set up there with other settings.
         """
+        source = self._source
+        if policy is not None or options:
+            more = _source(policy, options, "init_app")
+            source = Source(
+                blueprint=None,
+                policy=source.policy | more.policy,
+                resources=more.resources if more.resources is not None else source.resources,
+                intercept_exceptions=(
+                    more.intercept_exceptions if more.intercept_exceptions is not None else source.intercept_exceptions
+                ),
+            )
         if isinstance(app, Blueprint):
-            app.record_once(self._register_blueprint)
+            app.record(functools.partial(_register_blueprint, source))
         else:
-            self._install(app, None)
+            _install(app, source)
 
-    def _register_blueprint(self, state: BlueprintSetupState) -> None:
-        self._install(cast(Flask, state.app), state.name)
 
-    def _scope(self, app: Flask, blueprint: str | None) -> Scope:
-        config_policy, config_resources, config_intercept = _from_config(app.config)
-        where = f"CORS(blueprint {blueprint!r})" if blueprint else "CORS(app)"
-        base = (("app.config", config_policy), (f"{where} arguments", self._policy))
-        if self._resources is not None:
-            rules = self._resources
-        else:
-            rules = parse_resources(config_resources if config_resources is not None else "*")
-        intercept = next(v for v in (self._intercept, config_intercept, True) if v is not None)
-        if not isinstance(intercept, bool):
-            msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
-            raise CorsConfigError(msg)
-        return Scope(
-            blueprint=blueprint,
-            rules=tuple(
-                Rule(pattern, (*base, (f"path rule {pattern.spec!r}", settings))) for pattern, settings in rules
-            ),
-            intercept_exceptions=intercept,
-        )
+def _source(policy: CorsPolicy | None, options: Mapping[str, Any], caller: str) -> Source:
+    settings = dict(options)
+    resources = settings.pop("resources", None)
+    intercept = settings.pop("intercept_exceptions", None)
+    if intercept is not None and not isinstance(intercept, bool):
+        msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
+        raise CorsConfigError(msg)
+    return Source(
+        blueprint=None,
+        policy=policy_from_arguments(policy, settings, caller),
+        resources=None if resources is None else tuple(parse_resources(resources)),
+        intercept_exceptions=intercept,
+    )
 
-    def _install(self, app: Flask, blueprint: str | None) -> None:
-        scope = self._scope(app, blueprint)
-        state = app.extensions.get(_EXTENSION_KEY)
-        if state is None:
-            state = AppCors(app)
-            app.extensions[_EXTENSION_KEY] = state
-        state.add(scope)
+
+def _register_blueprint(source: Source, state: BlueprintSetupState) -> None:
+    _install(cast(Flask, state.app), attrs.evolve(source, blueprint=state.name))
+
+
+def _install(app: Flask, source: Source) -> None:
+    state: AppCors | None = app.extensions.get(_EXTENSION_KEY)
+    if state is None:
+        state = app.extensions[_EXTENSION_KEY] = AppCors(app)
+    state.add(source)
 
 
 class AppCors:
-    """The extension's state on one app: its scopes, its preflight hook and its middleware."""
+    """The extension's state on one app: its scopes, its preflight hook and its middleware.
+
+    Its caches hold entries for the app's own rules, endpoints and methods,
+    never for a value a request chose.
+    """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self.config = app_config(app)
+        self.sources: list[Source] = []
         self.scopes: list[Scope] = []
-        self._resolved: dict[tuple[Rule, CorsView | None], ResolvedPolicy] = {}
-        self._views: dict[tuple[str, str], CorsView | None] = {}
+        self._resolved: dict[Rule, ResolvedPolicy] = {}
+        self._views: dict[tuple[str, str | None], CorsView | None] = {}
         self._checked = False
         # First, so that no other hook (authentication) sees a preflight.
         app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
         # The headers go on the header list handed to the server, never on a
         # Response object, which the view may share between requests.
         app.wsgi_app = CorsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+        got_request_exception.connect(_unhandled_exception, app, weak=False)
 
-    def add(self, scope: Scope) -> None:
-        """Add a scope, checking every rule now.
+    def add(self, source: Source) -> None:
+        """Add the settings of one ``CORS(...)``, checking every rule now.
 
         Raises:
-            RuntimeError: The app or blueprint has a scope with other settings.
+            RuntimeError: The app or blueprint has CORS set up with other settings.
         """
-        for existing in self.scopes:
-            if existing.blueprint == scope.blueprint:
-                if existing == scope:
+        for existing in self.sources:
+            if existing.blueprint == source.blueprint:
+                if existing == source:
                     return
-                where = f"blueprint {scope.blueprint!r}" if scope.blueprint else f"app {self.app.name!r}"
+                where = f"blueprint {source.blueprint!r}" if source.blueprint else f"app {self.app.name!r}"
                 msg = (
                     f"CORS is already set up on {where} with other settings. Set it up "
                     "once, with all settings in one CORS(...) call; use resources=... "
                     "for settings that differ by path."
                 )
                 raise RuntimeError(msg)
-        for rule in scope.rules:
-            self.resolved(rule, None)
         # Blueprint scopes come first: they are more specific than the app's.
-        self.scopes.insert(0 if scope.blueprint else len(self.scopes), scope)
+        self.sources.insert(0 if source.blueprint else len(self.sources), source)
+        self._build()
+
+    def _build(self) -> None:
+        self.scopes = [self._scope(source) for source in self.sources]
+        self._resolved = {rule: resolve(rule.policy) for scope in self.scopes for rule in scope.rules}
         self.check_views()
 
+    def _scope(self, source: Source) -> Scope:
+        config = self.config
+        where = f"CORS(blueprint {source.blueprint!r})" if source.blueprint else "CORS(app)"
+        base = (("app.config", config.policy), (f"{where} arguments", source.policy))
+        if source.resources is not None:
+            rules: Iterable[tuple[PathPattern, CorsPolicy]] = source.resources
+        else:
+            rules = parse_resources(config.resources if config.resources is not None else "*")
+        intercept = next(v for v in (source.intercept_exceptions, config.intercept_exceptions, True) if v is not None)
+        if not isinstance(intercept, bool):
+            msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
+            raise CorsConfigError(msg)
+        return Scope(
+            blueprint=source.blueprint,
+            rules=tuple(
+                Rule(pattern, (*base, (f"path rule {pattern.spec!r}", settings))) for pattern, settings in rules
+            ),
+            intercept_exceptions=intercept,
+        )
+
     def resolved(self, rule: Rule, view: CorsView | None) -> ResolvedPolicy:
-        """The resolved policy of a rule, with a decorated view's settings on top."""
-        key = (rule, view)
-        policy = self._resolved.get(key)
-        if policy is None:
-            combined = rule.policy if view is None else rule.policy | view.cors_policy.policy
-            policy = self._resolved[key] = resolve(combined)
-        return policy
+        """The policy of a request under a rule: a decorated view's own policy replaces the rule's."""
+        return self._resolved[rule] if view is None else self.config.view_policy(view)
 
     def check_views(self) -> None:
-        """Resolve every decorated view with every rule, so conflicts fail now.
+        """Resolve every decorated view over the app's config, so conflicts fail now.
 
-        Runs when a scope is added and again before the first request, when
+        Runs when CORS is set up and again before the first request, when
         every view is registered.
         """
         for view_function in list(self.app.view_functions.values()):
             for view in _cors_views(view_function):
-                for scope in self.scopes:
-                    for rule in scope.rules:
-                        self.resolved(rule, view)
+                self.config.view_policy(view)
 
     def view(self, endpoint: str | None, method: str) -> CorsView | None:
         """The decorated view serving a method of an endpoint, if any (cached)."""
         if endpoint is None:
             return None
-        key = (endpoint, method)
+        # Only the methods a view class can define are keys; a preflight's
+        # method is the client's choice.
+        key = (endpoint, method if method in HTTP_METHOD_FUNCS else None)
         if key not in self._views:
             self._views[key] = _cors_view_for(self.app.view_functions.get(endpoint), method)
         return self._views[key]
@@ -310,8 +337,12 @@ class AppCors:
 
     def _before_request(self) -> Response | None:
         if not self._checked:
-            self.check_views()
             self._checked = True
+            self.config.served = True
+            if self.config.read():  # a CORS_* key set after CORS(app)
+                self._build()
+            else:
+                self.check_views()
         req: Request = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
         slot = environ.get(HANDLED)
@@ -322,13 +353,24 @@ class AppCors:
         if found is None:
             return None
         rule, scope = found
-        policy = self.resolved(rule, self.view(req.endpoint, _served_method(environ, req.method)))
+        endpoint = req.endpoint
+        method = req.method
+        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
+        if asked is not None:
+            endpoint, method = endpoint_serving(asked), asked
+        policy = self.resolved(rule, self.view(endpoint, method.lower()))
         decision = evaluate(policy, environ)
         slot.append((decision.headers, scope.intercept_exceptions))
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()
         return None
 
+
+def _unhandled_exception(app: Flask, **extra: Any) -> None:
+    """Mark the request: its response is made from an unhandled exception."""
+    slot = request.environ.get(HANDLED)
+    if slot:
+        slot.append(None)
 
 
 class CorsMiddleware:
@@ -342,21 +384,18 @@ class CorsMiddleware:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        slot: list[tuple[Mapping[str, str], bool]] = []
+        slot: list[Any] = []
         environ[HANDLED] = slot
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if slot and (slot[0][1] or int(status[:3]) < 400):
-                headers = with_cors_headers(headers, slot[0][0])
+            if slot:
+                cors, intercept = slot[0]
+                if not intercept and len(slot) > 1:  # made from an unhandled exception
+                    cors = {"Vary": cors["Vary"]} if "Vary" in cors else {}
+                headers = with_cors_headers(headers, cors)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)
-
-
-def _served_method(environ: Mapping[str, Any], method: str) -> str:
-    """The view method that decides: the one a preflight asks about, else the request's."""
-    asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
-    return str(asked or method).lower()
 
 
 def policy_layers(app: Flask, req: Request) -> tuple[ResolvedPolicy, tuple[tuple[str, CorsPolicy], ...]] | None:
@@ -370,20 +409,21 @@ def policy_layers(app: Flask, req: Request) -> tuple[ResolvedPolicy, tuple[tuple
         The policy and its layers, lowest first (defaults not included), or
         None when neither a rule nor a decorator covers the request.
     """
-    method = _served_method(req.environ, req.method)
+    asked = req.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if req.method == "OPTIONS" else None
+    endpoint, method = (endpoint_serving(asked), asked) if asked else (req.endpoint, req.method)
+    method = method.lower()
     state: AppCors | None = app.extensions.get(_EXTENSION_KEY)
-    view = (
-        state.view(req.endpoint, method)
-        if state is not None
-        else _cors_view_for(app.view_functions.get(req.endpoint or ""), method)
-    )
-    decorator = () if view is None else (("@cross_origin", view.cors_policy.policy),)
+    if state is not None:
+        view = state.view(endpoint, method)
+    else:
+        view = _cors_view_for(app.view_functions.get(endpoint or ""), method)
+    if view is not None:
+        config = app_config(app)
+        return config.view_policy(view), (("app.config", config.policy), ("@cross_origin", view.cors_policy.policy))
     found = None if state is None else state.rule_for(req.path, req.blueprints)
     if state is not None and found is not None:
         rule = found[0]
-        return state.resolved(rule, view), (*rule.layers, *decorator)
-    if view is not None:
-        return view.cors_policy, decorator
+        return state.resolved(rule, None), rule.layers
     return None
 
 
@@ -392,25 +432,17 @@ def _cors_views(view_function: Any) -> Iterable[CorsView]:
     view_class = getattr(view_function, "view_class", None)
     if view_class is not None:
         for name in sorted(HTTP_METHOD_FUNCS):
-            found = _unwrap(inspect.getattr_static(view_class, name, None))
+            found = unwrap_cors_view(inspect.getattr_static(view_class, name, None))
             if found is not None:
                 yield found
-    found = _unwrap(view_function)
+    found = unwrap_cors_view(view_function)
     if found is not None:
         yield found
 
 
-def _unwrap(function: Any) -> CorsView | None:
-    while function is not None:
-        if isinstance(function, CorsView):
-            return function
-        function = getattr(function, "__wrapped__", None)
-    return None
-
-
 def _cors_view_for(view_function: Any, method: str) -> CorsView | None:
     """The CorsView that serves a method of a registered view, if any."""
-    found = _unwrap(view_function)
+    found = unwrap_cors_view(view_function)
     if found is not None:
         return found
     view_class = getattr(view_function, "view_class", None)
@@ -419,7 +451,7 @@ def _cors_view_for(view_function: Any, method: str) -> CorsView | None:
     handler = inspect.getattr_static(view_class, method, None)
     if handler is None and method == "head":
         handler = inspect.getattr_static(view_class, "get", None)
-    return _unwrap(handler)
+    return unwrap_cors_view(handler)
 
 
 

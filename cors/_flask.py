@@ -13,19 +13,28 @@ import functools
 import inspect
 import logging
 import types
+import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from flask import Response, after_this_request, current_app, request
+from flask import Flask, Response, after_this_request, current_app, request
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ._decision import Decision
+from ._errors import CorsConfigError, CorsWarning
 from ._evaluate import decide, merge_vary
-from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, resolve
+from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, _caller_stacklevel, resolve
 from ._request import CorsRequest
+from ._settings import CorsSettings
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options"})
+HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", "options", "query"})
 
 
 logger = logging.getLogger("cors")
@@ -97,6 +106,8 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
         The same response.
     """
     target = response.headers
+    if not isinstance(target, Headers):  # a library replaced them with a plain mapping
+        target = response.headers = Headers(target)
     present = {name.lower() for name in target.keys()}
     for name, value in headers.items():
         if name.lower() not in present:
@@ -106,6 +117,139 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
         else:
             target[name] = value
     return response
+
+
+CONFIG_KEY = "cors.config"
+"""Key in ``app.extensions`` of the app's [`AppConfig`][cors._flask.AppConfig]."""
+
+_EXTENSION_ONLY = ("resources", "intercept_exceptions")
+CONFIG_KEYS: tuple[str, ...] = tuple(f"CORS_{name.upper()}" for name in (*SETTING_NAMES, *_EXTENSION_ONLY))
+
+_SETTING_HELP = {
+    "origins": "the origins allowed to read responses",
+    "methods": "the methods a preflight may ask for",
+    "expose_headers": "the response headers the page may read",
+    "allow_headers": "the request headers a page may send; its default '*' already allows every one",
+    "supports_credentials": "whether cookies and HTTP authentication are allowed",
+    "max_age": "how long a browser may cache a preflight answer",
+    "send_wildcard": "whether to answer '*' instead of the origin",
+    "vary_header": "whether to send Vary: Origin",
+    "automatic_options": "whether preflights are answered without running the view",
+    "allow_private_network": "whether Private Network Access preflights are granted",
+    "always_send": "whether requests without an Origin get the '*' answer",
+    "resources": "the path rules of CORS(app)",
+    "intercept_exceptions": "whether error responses get CORS headers",
+}
+# Keys that old tutorials taught and no version of flask-cors ever read.
+_FOLKLORE = {
+    "CORS_HEADERS": (
+        "request headers are allowed by CORS_ALLOW_HEADERS, whose default '*' already "
+        "allows every header, Authorization included: set it only to narrow that list"
+    ),
+}
+
+
+def _unknown_key_message(key: str) -> str:
+    text = f"app.config[{key!r}] is not a CORS setting, so it is ignored (as flask-cors ignores it)"
+    if key in _FOLKLORE:
+        return f"{text}; {_FOLKLORE[key]}."
+    close = difflib.get_close_matches(key, CONFIG_KEYS, n=1, cutoff=0.7)
+    if close:
+        name = close[0][5:].lower()
+        return f"{text}. Did you mean {close[0]!r} ({_SETTING_HELP[name]})?"
+    return f"{text}. Known keys: {', '.join(CONFIG_KEYS)}."
+
+
+def config_settings(config: Mapping[str, Any], warned: set[str]) -> tuple[CorsPolicy, Any, Any]:
+    """Read the ``CORS_*`` keys of an app's config; None values count as unset.
+
+    Args:
+        config: The app's config.
+        warned: Unknown keys already warned about; new ones are added.
+
+    Returns:
+        The policy they make, and the raw ``resources`` and ``intercept_exceptions``.
+
+    Raises:
+        CorsConfigError: A value is invalid.
+    """
+    settings: dict[str, Any] = {}
+    for key, value in config.items():
+        if not key.startswith("CORS_") or value is None:
+            continue
+        if key not in CONFIG_KEYS:
+            if key not in warned:
+                warned.add(key)
+                warnings.warn(_unknown_key_message(key), CorsWarning, stacklevel=_caller_stacklevel())
+            continue
+        settings[key[5:].lower()] = value
+    resources = settings.pop("resources", None)
+    intercept = settings.pop("intercept_exceptions", None)
+    try:
+        return CorsPolicy(**settings), resources, intercept
+    except CorsConfigError as exc:
+        raise CorsConfigError(f"app.config: {exc}") from None
+
+
+class AppConfig:
+    """One app's ``CORS_*`` settings, and its decorated views' policies over them.
+
+    Read when ``CORS`` is set up on the app and again when the app serves its
+    first request, so a key set after ``CORS(app)`` counts the same. Its
+    caches hold one entry per decorated view of the app, never a request value.
+
+    Attributes:
+        policy: The policy the config keys make.
+        resources: ``CORS_RESOURCES``, or None.
+        intercept_exceptions: ``CORS_INTERCEPT_EXCEPTIONS``, or None.
+        served: The app has served a request since the config was last read.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.served = False
+        self._warned: set[str] = set()
+        self._views: dict[CorsView, ResolvedPolicy] = {}
+        self.policy, self.resources, self.intercept_exceptions = config_settings(app.config, self._warned)
+
+    def read(self) -> bool:
+        """Read the config again; tell whether its settings changed."""
+        settings = config_settings(self.app.config, self._warned)
+        changed = settings != (self.policy, self.resources, self.intercept_exceptions)
+        if changed:
+            self.policy, self.resources, self.intercept_exceptions = settings
+            self._views.clear()
+        return changed
+
+    def view_policy(self, view: CorsView) -> ResolvedPolicy:
+        """A decorated view's policy in this app: defaults | config | decorator."""
+        policy = self._views.get(view)
+        if policy is None:
+            own = view.cors_policy
+            # automatic_options stays the decorator's: Flask's routing of
+            # OPTIONS to the view was set up by it (a config key turning it
+            # off would let a preflight run the view).
+            fixed = CorsPolicy(automatic_options=own.automatic_options)
+            policy = own if self.policy == CorsPolicy() else resolve(self.policy | own.policy | fixed)
+            self._views[view] = policy
+        return policy
+
+
+def app_config(app: Flask) -> AppConfig:
+    """The app's config state, made on first use."""
+    state: AppConfig | None = app.extensions.get(CONFIG_KEY)
+    if state is None:
+        state = app.extensions[CONFIG_KEY] = AppConfig(app)
+    return state
+
+
+def serving_config(app: Flask) -> AppConfig:
+    """The app's config state, read again once when the app starts serving."""
+    state = app_config(app)
+    if not state.served:
+        state.served = True
+        state.read()
+    return state
 
 
 def policy_from_arguments(
@@ -135,21 +279,27 @@ def policy_from_arguments(
     return (policy or CorsPolicy()) | CorsPolicy(**options)
 
 
-def cross_origin(policy: CorsPolicy | None = None, /, **options: Any) -> Callable[[F], F]:
+def cross_origin(policy: CorsPolicy | None = None, /, **options: Unpack[CorsSettings]) -> Callable[[F], F]:
     """Allow cross-origin requests to one view.
 
     ``cross_origin(**kw)``, ``cross_origin(policy)`` and
     ``cross_origin(policy, **overrides)`` (that is, ``policy |
     CorsPolicy(**overrides)``) are accepted. The policy is resolved and checked
     here, so an unsafe or misspelt setting fails when the module is imported.
+    In an app, the app's ``CORS_*`` config keys lie under it, as in
+    flask-cors: defaults | ``app.config`` | the decorator. On a view that a
+    ``CORS(app)`` path rule also covers, the decorator's policy replaces the
+    rule's.
 
     Works on plain and ``async`` views, on the methods of class-based views
     (``MethodView``, flask-restful ``Resource``) and in a view class's
-    ``decorators`` list. With ``automatic_options`` (the default) a preflight
-    is answered without running the view; a view class whose methods carry
-    the decorator gets an ``options`` method for that, unless it has one.
-    Error responses raised by the view (``abort``, exceptions turned into
-    500) carry the CORS headers too.
+    ``decorators`` list, also under other ``functools.wraps`` decorators
+    (``login_required``). With ``automatic_options`` (the default) a preflight
+    is answered without running the view, by the policy of the view that
+    serves the method it asks for; a view class whose methods carry the
+    decorator gets an ``options`` method for that (its own ``options`` still
+    answers other OPTIONS requests). Error responses raised by the view
+    (``abort``, exceptions turned into 500) carry the CORS headers too.
 
     Args:
         policy: A policy to start from.
@@ -161,7 +311,8 @@ def cross_origin(policy: CorsPolicy | None = None, /, **options: Any) -> Callabl
 
     Raises:
         TypeError: An unknown keyword argument.
-        CorsConfigError: An invalid or unsafe setting.
+        CorsConfigError: An invalid or unsafe setting, or a view that already
+            carries ``cross_origin``.
     """
     resolved = resolve(policy_from_arguments(policy, options, "cross_origin"))
 
@@ -180,39 +331,55 @@ class CorsView:
     """
 
     def __init__(self, view: Callable[..., Any], policy: ResolvedPolicy) -> None:
-        functools.update_wrapper(self, view)
+        inner = unwrap_cors_view(view)
+        if inner is not None:
+            name = getattr(view, "__qualname__", repr(view))
+            msg = (
+                f"cross_origin is applied twice to the view {name!r}; the outer one would "
+                "silently replace the inner one. Use one decorator: cross_origin(a | b) with "
+                "two policies, or one set of keywords."
+            )
+            raise CorsConfigError(msg)
         self.cors_policy = policy
+        functools.update_wrapper(self, view)
         self._view = view
         self._is_async = inspect.iscoroutinefunction(view)
         if policy.automatic_options:
             self.required_methods = {*getattr(view, "required_methods", ()), "OPTIONS"}
+            # An instance attribute, so that a functools.wraps decorator put
+            # above this one (login_required) copies it and Flask's automatic
+            # OPTIONS stays off while this view answers preflights.
+            self.__dict__["provide_automatic_options"] = False
 
-    @property
-    def provide_automatic_options(self) -> bool | None:
-        """Flask's automatic OPTIONS stays off while this view answers preflights."""
-        if self.cors_policy.automatic_options:
-            return False
-        return cast("bool | None", getattr(self._view, "provide_automatic_options", None))
-
-    @provide_automatic_options.setter
-    def provide_automatic_options(self, value: bool | None) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         # View.as_view() assigns the class's setting; keeping ours lets a view
         # class's ``decorators = [cross_origin(...)]`` answer preflights.
-        pass
+        if name != "provide_automatic_options" or not self.cors_policy.automatic_options:
+            object.__setattr__(self, name, value)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # Returns a Response, or whatever the view returns (Flask's
         # ResponseReturnValue, unchecked) when the extension writes the headers.
         environ = request.environ
-        policy = self.cors_policy
-        automatic = policy.automatic_options and environ.get("REQUEST_METHOD") == "OPTIONS"
+        options = environ.get("REQUEST_METHOD") == "OPTIONS"
         if environ.get(HANDLED):  # a CORS(app) rule covers this request
-            return current_app.make_default_options_response() if automatic else self._run(args, kwargs)
+            if options and self.cors_policy.automatic_options:
+                return current_app.make_default_options_response()
+            return self._run(args, kwargs)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        state = app.extensions.get(CONFIG_KEY)
+        if state is None or not state.served:
+            state = serving_config(app)
+        policy = state.view_policy(self)
         decision = evaluate(policy, environ)
-        if automatic:
-            if decision.kind == "preflight":
-                return preflight_response(decision.headers)
-            return apply_headers(decision.headers, current_app.make_default_options_response())
+        if options and policy.automatic_options:
+            if decision.kind != "preflight":
+                return apply_headers(decision.headers, current_app.make_default_options_response())
+            endpoint = endpoint_serving(environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"])
+            other = unwrap_cors_view(app.view_functions.get(endpoint)) if endpoint else None
+            if other is not None and other is not self and other.cors_policy.automatic_options:
+                decision = evaluate(state.view_policy(other), environ)
+            return preflight_response(decision.headers)
         try:
             result = self._run(args, kwargs)
         except BaseException:
@@ -226,33 +393,69 @@ class CorsView:
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         function = current_app.ensure_sync(self._view) if self._is_async else self._view
         result = function(*args, **kwargs)
-        if isinstance(result, Response):
+        if isinstance(result, WerkzeugResponse):
             # The view may hand out one Response object to many requests; the
             # headers of this request go on a copy.
             result = copy.copy(result)
-            result.headers = result.headers.copy()
+            result.headers = Headers(result.headers)
         return result
 
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         return self if instance is None else types.MethodType(self, instance)
 
     def __set_name__(self, owner: type, name: str) -> None:
-        if (
-            name in HTTP_METHOD_FUNCS
-            and self.cors_policy.automatic_options
-            and getattr(owner, "options", None) is None
-        ):
-            owner.options = _answer_preflight  # type: ignore[attr-defined]
+        if name in HTTP_METHOD_FUNCS and name != "options" and self.cors_policy.automatic_options:
+            existing = getattr(owner, "options", None)
+            if not getattr(existing, "answers_preflights", False):
+                owner.options = _preflight_answerer(existing)  # type: ignore[attr-defined]
 
 
-def _answer_preflight(self: object, *args: Any, **kwargs: Any) -> Any:
-    """Answer OPTIONS for a view class whose methods carry ``cross_origin``.
+def unwrap_cors_view(function: Any) -> CorsView | None:
+    """The CorsView a view function is or wraps (through ``__wrapped__``), if any."""
+    while function is not None:
+        if isinstance(function, CorsView):
+            return function
+        function = getattr(function, "__wrapped__", None)
+    return None
+
+
+def endpoint_serving(method: str) -> str | None:
+    """The endpoint that serves the current URL with a method (a preflight's), or None.
+
+    Flask routes a preflight to the first rule of the URL that takes OPTIONS;
+    with one view per method (``@app.get``, ``@app.post``) that may be another
+    view than the one the preflight asks about.
+    """
+    rule = request.url_rule
+    if rule is not None and rule.methods is not None and method.upper() in rule.methods:
+        return str(rule.endpoint)
+    adapter = current_app.create_url_adapter(request)
+    try:
+        other, _ = adapter.match(method=method.upper(), return_rule=True)  # type: ignore[union-attr]
+    except HTTPException:
+        return None
+    return cast(str, other.endpoint)
+
+
+def _preflight_answerer(fallback: Callable[..., Any] | None) -> Callable[..., Any]:
+    """An ``options`` method for a view class whose methods carry ``cross_origin``.
 
     A preflight gets the policy of the method it asks about; any other
-    OPTIONS request gets Flask's default answer.
+    OPTIONS request goes to the class's own ``options``, or gets Flask's
+    default answer.
     """
-    asked = (request.headers.get("Access-Control-Request-Method") or "").lower()
-    handler = inspect.getattr_static(type(self), asked, None) if asked in HTTP_METHOD_FUNCS else None
-    if isinstance(handler, CorsView) and handler.cors_policy.automatic_options:
-        return handler(self, *args, **kwargs)
-    return current_app.make_default_options_response()
+
+    def options(self: object, *args: Any, **kwargs: Any) -> Any:
+        asked = (request.headers.get("Access-Control-Request-Method") or "").lower()
+        if asked and "Origin" in request.headers and asked in HTTP_METHOD_FUNCS:
+            handler = inspect.getattr_static(type(self), asked, None)
+            if handler is None and asked == "head":
+                handler = inspect.getattr_static(type(self), "get", None)
+            if isinstance(handler, CorsView) and handler.cors_policy.automatic_options:
+                return handler(self, *args, **kwargs)
+        if fallback is not None:
+            return fallback(self, *args, **kwargs)
+        return current_app.make_default_options_response()
+
+    options.answers_preflights = True  # type: ignore[attr-defined]
+    return options

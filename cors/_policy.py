@@ -63,7 +63,9 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _PLAIN_NAME = re.compile(r"[!#%&'._`~0-9A-Za-z-]+")
 _FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 
-DEFAULT_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+# flask-cors's list: OPTIONS too, so a preflight may ask for it and a plain
+# OPTIONS request is answered like any other.
+DEFAULT_METHODS: Final = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
 
 
 def _items(name: str, value: object) -> list[object]:
@@ -122,13 +124,17 @@ def _header_specs(
     name: str, value: HeaderSpec | Iterable[HeaderSpec], *, patterns: bool
 ) -> frozenset[HeaderSpec]:
     specs: set[HeaderSpec] = set()
+    seen: set[str] = set()  # lower-cased names: the first spelling is kept
     for item in _items(name, value):
         if item == "" and isinstance(value, str):
             continue
         if isinstance(item, re.Pattern) and patterns and isinstance(item.pattern, str):
             specs.add(item)
         elif isinstance(item, str) and (item == "*" or _PLAIN_NAME.fullmatch(item)):
-            specs.add(item.lower())
+            # The spelling is kept for the answer; matching lower-cases it.
+            if item.lower() not in seen:
+                seen.add(item.lower())
+                specs.add(item)
         elif isinstance(item, str) and patterns and REGEX_METACHARACTERS.intersection(item):
             try:
                 re.compile(item)
@@ -198,8 +204,8 @@ class CorsPolicy:
 
     Accepts exactly the keyword arguments of [`cross_origin`][cors.cross_origin], so
     ``cross_origin(**kw)`` and ``cross_origin(CorsPolicy(**kw))`` are the same.
-    Values are normalised (origins canonical, methods upper-cased, header
-    names lower-cased, ``max_age`` in seconds) and checked at once; a setting
+    Values are normalised (origins canonical, methods upper-cased, ``max_age``
+    in seconds; header names keep their spelling) and checked at once; a setting
     that cannot work raises [`CorsConfigError`][cors.CorsConfigError] with the fix. ``None``
     means the same as leaving a setting out.
 
@@ -207,14 +213,14 @@ class CorsPolicy:
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
 
     Attributes:
-        origins: Allowed origins. Default ``"*"`` (any origin, ``null`` included).
-        methods: Methods a preflight may ask for; actual requests with other
-            methods get no CORS headers. Default GET, HEAD, POST, PUT, PATCH,
-            DELETE.
+        origins: Allowed origins. Default ``"*"`` (any origin, ``null``
+            included).
+        methods: Methods a preflight may ask for. Default GET, HEAD, POST,
+            OPTIONS, PUT, PATCH, DELETE.
         expose_headers: Response headers the page's script may read.
         allow_headers: Request headers a preflight may ask for: names,
-            ``"*"`` (any, but ``Authorization`` must always be listed by name)
-            or regular expressions. Default ``"*"``.
+            ``"*"`` (any, ``Authorization`` included: the requested names are
+            echoed) or regular expressions. Default ``"*"``.
         supports_credentials: Allow cookies and HTTP authentication.
         max_age: Seconds a browser may cache a preflight answer.
         send_wildcard: With ``origins="*"``, answer ``*`` instead of echoing
@@ -223,8 +229,8 @@ class CorsPolicy:
             origin. Only ``False`` where it does not (``send_wildcard``).
         automatic_options: Answer preflights without running the view.
         allow_private_network: Answer Private Network Access preflights.
-        always_send: Send the headers of a static ``*`` answer even to
-            requests without an Origin.
+        always_send: With ``origins="*"``, answer ``*`` to requests without
+            an Origin too.
     """
 
     origins: frozenset[OriginSpec] | Unset = attrs.field(default=UNSET, converter=_to_origins)
@@ -293,11 +299,12 @@ DEFAULTS: Final[Mapping[str, object]] = {
 }
 
 
-def _check_conflicts(settings: Mapping[str, object]) -> None:
+def _check_conflicts(settings: Mapping[str, object], defaulted: frozenset[str] = frozenset()) -> None:
     """Raise for combinations that cannot work or are unsafe.
 
     Each check runs only when every setting it involves is present, so a
     partial policy is checked for what it says, and a resolved one in full.
+    ``defaulted`` names the settings that come from the defaults.
     """
 
     def given(*names: str) -> bool:
@@ -309,7 +316,7 @@ def _check_conflicts(settings: Mapping[str, object]) -> None:
     if given("origins", "supports_credentials") and credentials:
         if ANY_ORIGIN in origins:
             msg = (
-                "supports_credentials=True with origins='*' (the default) would let "
+                f"supports_credentials=True with origins='*'{' (the default)' if 'origins' in defaulted else ''} would let "
                 "every website read authenticated responses; list the allowed "
                 "origins, e.g. origins=['https://app.example.com']."
             )
@@ -480,8 +487,9 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
     Raises:
         CorsConfigError: The policy, with defaults filled in, is unsafe.
     """
-    settings = {**DEFAULTS, **policy.specified()}
-    _check_conflicts(settings)
+    specified = policy.specified()
+    settings = {**DEFAULTS, **specified}
+    _check_conflicts(settings, frozenset(DEFAULTS).difference(specified))
     for message in lint(settings):
         warnings.warn(message, CorsWarning, stacklevel=_caller_stacklevel())
     origins = _value(settings, "origins", frozenset)
@@ -513,10 +521,12 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
     if max_age is not None:
         preflight["Access-Control-Max-Age"] = str(max_age)
     preflight["Vary"] = vary_preflight
-    if vary_actual:
-        no_origin = {"Vary": vary_actual}
-    else:  # a static "*" answer, sent to every request
+    if ANY_ORIGIN in origins and _value(settings, "always_send", bool):
+        # "Send CORS headers even without Origin header": safe with "*" only,
+        # which reveals nothing an allow-list would.
         no_origin = {"Access-Control-Allow-Origin": "*", **actual}
+    else:
+        no_origin = {"Vary": vary_actual} if vary_actual else {}
     return ResolvedPolicy(
         policy=policy,
         match_origin=OriginMatcher.compile(origins),
@@ -525,7 +535,7 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         supports_credentials=credentials,
         methods=methods,
         allow_any_header="*" in allow,
-        allowed_headers=frozenset(h for h in allow if isinstance(h, str) and _PLAIN_NAME.fullmatch(h)),
+        allowed_headers=frozenset(h.lower() for h in allow if isinstance(h, str) and _PLAIN_NAME.fullmatch(h)),
         header_patterns=tuple(
             h if isinstance(h, re.Pattern) else re.compile(h, re.IGNORECASE)
             for h in allow

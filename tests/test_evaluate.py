@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cors import CorsPolicy, CorsRequest, cors_headers, resolve
+from cors import CorsPolicy, CorsRequest, cors_headers, decide, resolve
 from cors._evaluate import MAX_REQUEST_HEADERS_LENGTH, merge_vary, with_cors_headers
 
 ACAO = "Access-Control-Allow-Origin"
@@ -70,12 +70,17 @@ def test_vary_header_false_is_allowed_for_static_answers() -> None:
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"origins": ["https://app.example.com"]}, {"origins": r"https://.*\.example\.com"}],
-    ids=["any", "list", "regex"],
+    [{"origins": ["https://app.example.com"]}, {"origins": r"https://.*\.example\.com"}, {"always_send": False}],
+    ids=["list", "regex", "any-not-always-send"],
 )
 def test_no_origin_gets_only_vary(settings: dict[str, Any]) -> None:
     """A request without Origin gets Vary: Origin and never leaks an allowed origin."""
     assert headers_for(get(origin=None), **settings) == {"Vary": "Origin"}
+
+
+def test_no_origin_gets_star_from_any_origin_policy() -> None:
+    """With origins="*" and always_send (the defaults), a request without Origin gets * and Vary."""
+    assert headers_for(get(origin=None), expose_headers="X-Total") == {ACAO: "*", ACEH: "X-Total", "Vary": "Origin"}
 
 
 @pytest.mark.parametrize(
@@ -101,13 +106,13 @@ def test_credentials_and_expose_on_actual_request() -> None:
     """An allowed actual request gets credentials and exposed headers when configured."""
     assert headers_for(
         get(), origins=[SITE], supports_credentials=True, expose_headers=["X-Total-Count", "X-Page"]
-    ) == {ACAO: SITE, ACAC: "true", ACEH: "x-page, x-total-count", "Vary": "Origin"}
+    ) == {ACAO: SITE, ACAC: "true", ACEH: "X-Page, X-Total-Count", "Vary": "Origin"}
 
 
-def test_actual_request_with_method_not_allowed_is_refused() -> None:
-    """An actual request whose method the policy does not list gets no CORS headers."""
-    assert headers_for(get(method="DELETE"), methods=["GET", "POST"]) == {"Vary": "Origin"}
-    assert headers_for(get(method="HEAD"), methods=["GET"]) == {ACAO: SITE, "Vary": "Origin"}
+@pytest.mark.parametrize("method", ["DELETE", "HEAD", "OPTIONS", "PROPFIND"])
+def test_actual_request_is_answered_whatever_its_method(method: str) -> None:
+    """An actual request from an allowed origin gets CORS headers whatever its method: methods govern preflights."""
+    assert headers_for(get(method=method), methods=["GET", "POST"]) == {ACAO: SITE, "Vary": "Origin"}
 
 
 def test_allowed_preflight() -> None:
@@ -120,7 +125,7 @@ def test_allowed_preflight() -> None:
         max_age=600,
     ) == {
         ACAO: SITE,
-        ACAH: "content-type, x-requested-with",
+        ACAH: "Content-Type, X-Requested-With",
         ACAC: "true",
         ACAM: "GET, PUT",
         ACMA: "600",
@@ -144,14 +149,22 @@ def test_preflight_without_request_headers_has_no_allow_headers() -> None:
         ("", False),
         ("PUT, DELETE", False),
         ("put delete", False),
+        ("HEAD", False),
     ],
 )
 def test_preflight_method_must_be_listed(request_method: str, allowed: bool) -> None:
     """A preflight is allowed only for a listed method (its upper case counts, as Flask serves it)."""
-    result = headers_for(preflight(method=request_method), methods=["PUT", "DELETE"])
-    assert (ACAO in result) is allowed
-    if not allowed:
-        assert result == {"Vary": PREFLIGHT_VARY}
+    decision = decide(resolve(CorsPolicy(methods=["PUT", "DELETE"])), preflight(method=request_method))
+    assert decision.allowed is allowed
+    # Refused or not, the allowed origin is named with the allowed methods, so
+    # the browser reports the method as the cause.
+    assert decision.headers[ACAO] == SITE
+    assert (request_method in decision.headers[ACAM].split(", ")) is allowed
+
+
+def test_head_preflight_is_allowed_wherever_get_is() -> None:
+    """A preflight asking for HEAD is allowed when GET is listed, as actual HEAD requests are."""
+    assert decide(resolve(CorsPolicy(methods=["GET"])), preflight(method="HEAD")).allowed
 
 
 def test_lower_case_method_is_named_exactly() -> None:
@@ -163,8 +176,8 @@ def test_lower_case_method_is_named_exactly() -> None:
 
 HEADER_CASES: list[tuple[Any, str, bool]] = [
     ("*", "x-anything,content-type", True),
-    ("*", "authorization", False),
-    ("*", "x-foo,Authorization", False),
+    ("*", "authorization", True),
+    ("*", "x-foo,Authorization", True),
     (["Authorization"], "authorization", True),
     (["*", "Authorization"], "AUTHORIZATION,x-foo", True),
     (["Content-Type", "X-Requested-With"], "content-type", True),
@@ -172,7 +185,8 @@ HEADER_CASES: list[tuple[Any, str, bool]] = [
     (["Content-Type", r"X-Custom-.*"], "x-custom-a,X-CUSTOM-B", True),
     (["Content-Type", r"X-Custom-.*"], "x-customer", False),
     ([r"X-Custom-.*"], "x-custom-a b", False),
-    ([r".*"], "authorization", False),
+    ([r".*"], "authorization", True),
+    (["Content-Type"], "authorization", False),
     ("*", "x-\u00e9", False),
     ("*", "x(y)", False),
 ]
@@ -184,28 +198,33 @@ HEADER_CASES: list[tuple[Any, str, bool]] = [
     ids=[f"{a}-{r!r}" for a, r, _ in HEADER_CASES],
 )
 def test_preflight_headers_all_or_nothing(allow_headers: Any, requested: str, allowed: bool) -> None:
-    """A preflight is allowed only if every requested header is; Authorization must be named."""
-    result = headers_for(preflight(headers=requested), allow_headers=allow_headers)
-    assert (ACAO in result) is allowed
+    """A preflight is allowed only if every requested header is; the allowed ones are echoed as sent."""
+    decision = decide(resolve(CorsPolicy(allow_headers=allow_headers)), preflight(headers=requested))
+    assert decision.allowed is allowed
+    echoed = decision.headers.get(ACAH, "").split(", ")
+    names = [n.strip() for n in requested.split(",")]
     if allowed:
-        names = [n.strip().lower() for n in requested.split(",")]
-        assert result[ACAH] == ", ".join(names)
-    else:
-        assert result == {"Vary": PREFLIGHT_VARY}
+        assert echoed == names
+    else:  # only the allowed subset, so the browser names the refused header
+        assert decision.detail is not None
+        assert decision.detail not in [name.lower() for name in echoed]
+        assert set(echoed) < set(names) | {""}
 
 
 def test_request_headers_are_parsed_leniently() -> None:
     """Spaces, tabs, empty items, case and duplicates in the request list are tolerated."""
     result = headers_for(preflight(headers=",y-lol,x-PriNT, ,,,Y-PRINT\t, \tx-print"))
-    assert result[ACAH] == "y-lol, x-print, y-print"
+    assert result[ACAH] == "y-lol, x-PriNT, Y-PRINT"
 
 
 def test_overlong_request_headers_are_refused() -> None:
     """A header list over the length limit is refused without parsing."""
     raw = ",".join(["x-a"] * (MAX_REQUEST_HEADERS_LENGTH // 4 + 1))
     assert len(raw) > MAX_REQUEST_HEADERS_LENGTH
-    assert headers_for(preflight(headers=raw)) == {"Vary": PREFLIGHT_VARY}
-    assert headers_for(preflight(headers="," * 10_000)) == {"Vary": PREFLIGHT_VARY}
+    for headers in (raw, "," * 10_000):
+        decision = decide(resolve(CorsPolicy()), preflight(headers=headers))
+        assert (decision.allowed, decision.refused_by) == (False, "header")
+        assert ACAH not in decision.headers
 
 
 def test_private_network_only_when_asked_allowed_and_enabled() -> None:

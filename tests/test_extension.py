@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, abort
 from flask.typing import ResponseReturnValue
 from typeguard import suppress_type_checks
 
-from cors import CORS, CorsConfigError, CorsPolicy, cross_origin
+from cors import CORS, CorsConfigError, CorsPolicy, CorsWarning, cross_origin
 
 SITE = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -99,13 +99,13 @@ def test_config_resources_and_intercept() -> None:
     client = app.test_client()
     assert client.get("/api/x", headers={"Origin": SITE}).headers[ACAO] == SITE
     assert ACAO not in client.get("/other", headers={"Origin": SITE}).headers
-    assert ACAO not in client.get("/api/missing", headers={"Origin": SITE}).headers
+    # intercept_exceptions=False leaves out only unhandled exceptions: a 404 stays readable.
+    assert client.get("/api/missing", headers={"Origin": SITE}).headers[ACAO] == SITE
 
 
 @pytest.mark.parametrize(
     ("config", "error", "message"),
     [
-        ({"CORS_ORIGIN": SITE}, CorsConfigError, "Did you mean 'CORS_ORIGINS'"),
         ({"CORS_MAX_AGE": -1}, CorsConfigError, "app.config: max_age: -1 is negative"),
         ({"CORS_SUPPORTS_CREDENTIALS": True}, CorsConfigError, "list the allowed origins"),
         ({"CORS_RESOURCES": "api/*"}, CorsConfigError, "did you mean '/api/*'"),
@@ -124,10 +124,45 @@ def test_bad_config_fails_at_init(config: dict[str, Any], error: type[Exception]
         CORS(app)
 
 
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("CORS_ORIGIN", "Did you mean 'CORS_ORIGINS' (the origins allowed to read responses)?"),
+        ("CORS_HEADERS", "whose default '*' already allows every header, Authorization included"),
+        ("CORS_ALLOWED_ORIGINS", "Did you mean 'CORS_ORIGINS'"),
+        ("CORS_MY_OWN_THING", "Known keys: CORS_ORIGINS"),
+    ],
+)
+def test_unknown_config_key_warns_and_is_ignored(key: str, message: str) -> None:
+    """An unknown CORS_* key is a CorsWarning that says it is ignored and what was probably meant."""
+    app = make_app("/r", **{key: "Content-Type"})
+    with pytest.warns(CorsWarning, match=re.escape(message)) as record:
+        CORS(app, origins=[SITE])
+    assert "is not a CORS setting, so it is ignored" in str(record[0].message)
+    assert record[0].filename == __file__
+    assert app.test_client().get("/r", headers={"Origin": SITE}).headers[ACAO] == SITE
+
+
+def test_config_key_set_after_setup_counts() -> None:
+    """A CORS_* key set after CORS(app) is read when the app starts serving, like one set before."""
+    app = make_app("/r")
+    CORS(app)
+    app.config["CORS_ORIGINS"] = [SITE]
+    app.config["CORS_EXPOSE_HEADERS"] = ["X-Total"]
+    client = app.test_client()
+    assert ACAO not in client.get("/r", headers={"Origin": EVIL}).headers
+    assert client.get("/r", headers={"Origin": SITE}).headers["Access-Control-Expose-Headers"] == "X-Total"
+    late = make_app("/r")
+    CORS(late)
+    late.config["CORS_HEADERS"] = "Content-Type"
+    with pytest.warns(CorsWarning, match="CORS_HEADERS"):
+        late.test_client().get("/r")
+
+
 def test_unknown_keyword_fails() -> None:
     """A misspelt extension keyword is a TypeError with the closest name."""
     with pytest.raises(TypeError, match="did you mean 'origins'"):
-        CORS(origin=SITE)
+        CORS(origin=SITE)  # type: ignore[call-arg]
 
 
 RESOURCE_FORMS: list[Any] = [
@@ -243,7 +278,7 @@ def test_plain_options_goes_to_flask() -> None:
 )
 @pytest.mark.parametrize("intercept", [True, False])
 def test_errors_carry_headers_unless_turned_off(url: str, method: str, status: int, intercept: bool) -> None:
-    """404, 405, abort and unhandled errors under a rule carry CORS headers, unless intercept_exceptions=False."""
+    """404, 405, abort and unhandled errors carry CORS headers; intercept_exceptions=False leaves them off 500s only."""
     app = make_app("/api/x")
 
     @app.route("/api/abort")
@@ -257,7 +292,8 @@ def test_errors_carry_headers_unless_turned_off(url: str, method: str, status: i
     CORS(app, resources="/api/*", origins=[SITE], intercept_exceptions=intercept)
     response = app.test_client().open(url, method=method, headers={"Origin": SITE})
     assert response.status_code == status
-    assert (response.headers.get(ACAO) == SITE) is intercept
+    assert (response.headers.get(ACAO) == SITE) is (intercept or status != 500)
+    assert response.headers["Vary"] == "Origin"
 
 
 def test_blueprint_uses_app_config_and_covers_its_routes() -> None:
@@ -289,23 +325,27 @@ def test_blueprint_rules_come_before_app_rules() -> None:
     assert client.get("/other", headers={"Origin": SITE}).headers[ACAO] == SITE
 
 
-def test_decorator_layers_over_rule() -> None:
-    """A decorated view under a rule gets rule | decorator, with headers computed once."""
+def test_decorator_replaces_rule() -> None:
+    """A decorated view under a rule gets defaults | config | decorator: nothing of the rule reaches it."""
     app = Flask(__name__)
+    app.config["CORS_EXPOSE_HEADERS"] = ["X-Total"]
 
     @app.route("/api/special", methods=["PUT"])
     @cross_origin(origins=["https://special.example"])
     def special() -> ResponseReturnValue:
         return "special"
 
-    CORS(app, resources={"/api/*": {"origins": [SITE], "max_age": 99}})
+    CORS(app, resources={"/api/*": {"origins": [SITE], "max_age": 99, "supports_credentials": True}})
     client = app.test_client()
     response = client.put("/api/special", headers={"Origin": "https://special.example"})
     assert response.headers.getlist(ACAO) == ["https://special.example"]
     assert response.headers.getlist("Vary") == ["Origin"]
+    assert response.headers["Access-Control-Expose-Headers"] == "X-Total"
+    assert "Access-Control-Allow-Credentials" not in response.headers
     assert ACAO not in client.put("/api/special", headers={"Origin": SITE}).headers
     answered = client.options("/api/special", headers=preflight(origin="https://special.example"))
-    assert answered.headers["Access-Control-Max-Age"] == "99"
+    assert answered.headers[ACAO] == "https://special.example"
+    assert "Access-Control-Max-Age" not in answered.headers
 
 
 def test_decorator_outside_rules_keeps_its_own_policy() -> None:
@@ -322,23 +362,25 @@ def test_decorator_outside_rules_keeps_its_own_policy() -> None:
     assert response.headers.getlist(ACAO) == [EVIL]
 
 
-def test_unsafe_decorator_and_rule_fail_at_init() -> None:
-    """A decorator whose settings make a rule unsafe fails when the extension is set up."""
+def test_unsafe_decorator_over_config_fails_at_init() -> None:
+    """A decorator that the app's config makes unsafe fails when the extension is set up."""
     app = Flask(__name__)
+    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
 
     @app.route("/api/r")
     @cross_origin(origins="*")
     def view() -> ResponseReturnValue:
         return "x"
 
-    with pytest.raises(CorsConfigError, match="list the allowed origins"):
-        CORS(app, origins=[SITE], supports_credentials=True)
+    with pytest.raises(CorsConfigError, match="origins='\\*' would let"):
+        CORS(app, origins=[SITE])
 
 
 def test_unsafe_late_view_fails_before_first_response() -> None:
-    """A conflicting view registered after CORS(app) fails on the first request, before any answer."""
+    """A view that the config makes unsafe, registered after CORS(app), fails on the first request."""
     app = Flask(__name__)
-    CORS(app, origins=[SITE], supports_credentials=True)
+    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+    CORS(app, origins=[SITE])
 
     @app.route("/api/r")
     @cross_origin(origins="*")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from collections.abc import Callable
 
@@ -66,15 +68,15 @@ def test_preflight_does_not_run_the_view(app: Flask) -> None:
     response = app.test_client().options("/r", headers=preflight_headers(headers="Content-Type"))
     assert response.status_code == 200
     assert response.headers[ACAO] == SITE
-    assert response.headers["Access-Control-Allow-Headers"] == "content-type"
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type"
     assert response.data == b""
     plain = app.test_client().options("/r", headers={"Origin": SITE})
     assert "PUT" in plain.headers["Allow"]
     assert calls == []
 
 
-def test_refused_preflight_gets_no_cors_headers(app: Flask) -> None:
-    """A preflight for a refused method or header is answered with no CORS headers."""
+def test_refused_preflight_names_what_is_allowed(app: Flask) -> None:
+    """A preflight for a refused method or header gets the origin and what is allowed, without the culprit."""
 
     @app.route("/r", methods=["PUT"])
     @cross_origin(origins=[SITE], methods=["PUT"], allow_headers=["Content-Type"])
@@ -82,9 +84,12 @@ def test_refused_preflight_gets_no_cors_headers(app: Flask) -> None:
         return "done"
 
     client = app.test_client()
-    for headers in (preflight_headers(method="DELETE"), preflight_headers(headers="X-Other")):
-        response = client.options("/r", headers=headers)
-        assert not [h for h in response.headers.keys() if h.startswith("Access-Control-")]
+    method = client.options("/r", headers=preflight_headers(method="DELETE"))
+    assert (method.headers[ACAO], method.headers["Access-Control-Allow-Methods"]) == (SITE, "PUT")
+    header = client.options("/r", headers=preflight_headers(headers="Content-Type, X-Other"))
+    assert (header.headers[ACAO], header.headers["Access-Control-Allow-Headers"]) == (SITE, "Content-Type")
+    evil = client.options("/r", headers={**preflight_headers(), "Origin": "https://evil.example"})
+    assert not [h for h in evil.headers.keys() if h.startswith("Access-Control-")]
 
 
 def test_automatic_options_false_lets_the_view_answer(app: Flask) -> None:
@@ -298,7 +303,7 @@ def test_policy_positional_with_overrides(app: Flask) -> None:
         ({"resources": {}}, "unexpected keyword argument 'resources'"),
     ],
 )
-def test_misspelt_keyword_is_a_type_error(kwargs: dict[str, object], message: str) -> None:
+def test_misspelt_keyword_is_a_type_error(kwargs: dict[str, Any], message: str) -> None:
     """A misspelt keyword raises TypeError with the closest name, never falls back to defaults."""
     with pytest.raises(TypeError, match=re.escape(message)):
         cross_origin(**kwargs)

@@ -29,10 +29,11 @@ def test_empty_policy_specifies_nothing() -> None:
         ({"origins": {"https://a.com"}}, "origins", frozenset({"https://a.com"})),
         ({"methods": "get, post"}, "methods", frozenset({"GET", "POST"})),
         ({"methods": ["get", "Put"]}, "methods", frozenset({"GET", "PUT"})),
-        ({"allow_headers": "Content-Type, X-Foo"}, "allow_headers", frozenset({"content-type", "x-foo"})),
+        ({"allow_headers": "Content-Type, X-Foo"}, "allow_headers", frozenset({"Content-Type", "X-Foo"})),
+        ({"allow_headers": ["X-Foo", "x-foo"]}, "allow_headers", frozenset({"X-Foo"})),
         ({"allow_headers": ["X-Custom-.*"]}, "allow_headers", frozenset({"X-Custom-.*"})),
-        ({"allow_headers": "Content-Type, "}, "allow_headers", frozenset({"content-type"})),
-        ({"expose_headers": "X-Total-Count"}, "expose_headers", frozenset({"x-total-count"})),
+        ({"allow_headers": "Content-Type, "}, "allow_headers", frozenset({"Content-Type"})),
+        ({"expose_headers": "X-Total-Count"}, "expose_headers", frozenset({"X-Total-Count"})),
         ({"max_age": 600}, "max_age", 600),
         ({"max_age": "600"}, "max_age", 600),
         ({"max_age": timedelta(hours=1)}, "max_age", 3600),
@@ -179,8 +180,7 @@ def test_resolve_fills_defaults() -> None:
     """Resolving the empty policy gives the documented defaults."""
     resolved = resolve(CorsPolicy())
     assert resolved.match_origin.any
-    assert not resolved.match_origin.null
-    assert resolved.methods == frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+    assert resolved.methods == frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
     assert resolved.allow_any_header
     assert not resolved.supports_credentials
     assert resolved.automatic_options
@@ -202,7 +202,7 @@ def test_resolve_precomputes_header_values() -> None:
     )
     assert resolved.actual_headers == {
         "Access-Control-Allow-Credentials": "true",
-        "Access-Control-Expose-Headers": "x-a, x-b",
+        "Access-Control-Expose-Headers": "X-A, X-B",
         "Vary": "Origin",
     }
     assert resolved.preflight_headers == {

@@ -145,7 +145,7 @@ def test_one_policy_decided_in_threads() -> None:
         for call in range(CALLS):
             if call % 3 == 0:
                 actual = decide(policy, CorsRequest(method="GET", origin=origin))
-                if actual.headers.get(ACAO) != origin or actual.headers.get("Access-Control-Expose-Headers") != "x-total":
+                if actual.headers.get(ACAO) != origin or actual.headers.get("Access-Control-Expose-Headers") != "X-Total":
                     problems.append(f"actual {origin}: {dict(actual.headers)}")
             elif call % 3 == 1:
                 answer = decide(policy, CorsRequest(method="OPTIONS", origin=origin, request_method="PUT",
@@ -235,8 +235,7 @@ def test_policy_headers_unchanged_by_serving() -> None:
     [
         ("GET", {"Origin": ORIGINS[0]}, {ACAO: ORIGINS[0], "Access-Control-Allow-Credentials": "true"}),
         ("OPTIONS", preflight(ORIGINS[0]), {ACAO: ORIGINS[0], "Access-Control-Allow-Credentials": "true",
-                                            ACAH: "content-type", "Access-Control-Allow-Methods": "GET, PUT",
-                                            "Access-Control-Max-Age": "60"}),
+                                            ACAH: "content-type", "Access-Control-Allow-Methods": "GET, PUT"}),
         ("GET", {"Origin": ORIGINS[1]}, {}),
         ("OPTIONS", preflight(ORIGINS[1]), {}),
         ("GET", {}, {}),
@@ -246,7 +245,7 @@ def test_policy_headers_unchanged_by_serving() -> None:
 def test_decorator_and_extension_on_one_view_compute_once(
     method: str, headers: dict[str, str], expected: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A view with the decorator under an extension rule gets one set of headers, one Vary line and one log line."""
+    """A view with the decorator under an extension rule gets the decorator's headers once, one Vary line and one log line."""
     app = Flask(__name__)
 
     @app.route("/api/both", methods=["GET", "PUT"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from cors import CORS, cross_origin
+from cors import CORS, CorsSettings, cross_origin
 
 APP = "https://app.example.com"
 PARTNER = "https://partner.example.com"
@@ -21,7 +21,7 @@ EVIL = "https://evil.example"
 TOKEN = "Bearer t0ken"
 """The Authorization header the guarded app's hook lets through."""
 
-API_RULE = {"/api/*": {"origins": [APP], "allow_headers": ["Content-Type", "X-Request-Id"]}}
+API_RULE: dict[str, CorsSettings] = {"/api/*": {"origins": [APP], "allow_headers": ["Content-Type", "X-Request-Id"]}}
 
 
 def _users(app: Flask) -> None:
