@@ -572,17 +572,18 @@ def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
     """
     text = spec.pattern if isinstance(spec, re.Pattern) else spec
     harm = (
-        "with supports_credentials=True it could read your users' authenticated responses"
+        "with supports_credentials=True, {} could read your users' authenticated responses."
         if credentials
-        else "it may read the responses"
+        else "{} may read the responses."
     )
+    anyone = "" if credentials else " If any website may read them, write origins='*'."
     suffix = public_suffix_wildcard(spec)
     if suffix is not None:
         return (
             f"origins: {text!r} allows every site under {suffix!r}, a public suffix where "
-            f"anyone can register a domain (e.g. 'https://attacker.{suffix}'), and {harm}. "
-            f"List your own domain instead, e.g. 'https://*.your-domain.{suffix}'"
-            + ("." if credentials else ", or use origins='*' if any website may read them.")
+            f"anyone can register a domain (e.g. 'https://attacker.{suffix}'); "
+            + harm.format("each of them")
+            + f" List your own domain instead, e.g. 'https://*.your-domain.{suffix}'.{anyone}"
         )
     if origin_kind(spec) != "regex":
         return None
@@ -598,7 +599,7 @@ def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
         fix = "List your origins, or anchor the host to your domain, e.g. r'https://[a-z0-9-]+\\.example\\.com'."
     return (
         f"origins: the regular expression {text!r} also matches {reach.canary!r}, a site "
-        f"under a domain you do not own, and {harm}. {fix}"
+        f"under a domain you do not own; {harm.format('that site')} {fix}{anyone}"
     )
 
 
