@@ -240,3 +240,11 @@ def test_unescaped_pattern_after_the_host_is_read_as_the_origin(origin: str, all
     with pytest.warns(CorsWarning, match=re.escape("is read as 'http://a.example.com'")):
         resolved = resolve(CorsPolicy(origins="http://a.example.com/?.*"))
     assert (resolved.match_origin(origin) is not None) is allowed
+
+
+def test_public_suffix_wildcard_from_app_config_fails_at_set_up() -> None:
+    """Credentials and a public-suffix wildcard that meet only in app.config fail when the extension is set up."""
+    app = Flask(__name__)
+    app.config.update(CORS_ORIGINS=["https://*.github.io"], CORS_SUPPORTS_CREDENTIALS=True)
+    with pytest.raises(CorsConfigError, match="'github.io', a public suffix"):
+        CORS(app)
