@@ -504,6 +504,16 @@ class _Reach:
 
 
 def _regex_reach(spec: OriginSpec) -> _Reach:
+    """Try a regex on origins built from its own text, as a matcher would.
+
+    Canaries are hosts under registrable domains the regex does not name: a
+    fixed attacker domain, ``attacker.<suffix>`` for each public suffix it
+    names and, for each domain it names, look-alikes (``example.com.attacker.net``,
+    ``attacker-example.com``, ``attackerexample.com``) and the name with a dot
+    swapped for a hyphen (``api-example.com``, which an unescaped dot accepts).
+    Witnesses are the hosts it names. Each is tried with no port, ``:8443``
+    and every port the regex spells out.
+    """
     text = spec.pattern if isinstance(spec, re.Pattern) else spec
     regex = spec if isinstance(spec, re.Pattern) else re.compile(spec, re.IGNORECASE)
     runs = _literal_runs(text)
