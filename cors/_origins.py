@@ -522,14 +522,14 @@ def _regex_reach(spec: OriginSpec) -> _Reach:
     mine: list[str] = []
     for run in runs:
         suffix = _public_suffix(run)
+        if suffix is None:  # a private name (localhost, intranet.corp) or no name at all
+            continue
+        hosts += [f"attacker.{suffix}", f"{run}.{_ATTACKER}", f"a.{run}.{_ATTACKER}"]
         domain = _registrable(run)
-        if suffix is not None:
-            hosts.append(f"attacker.{suffix}")
-        if domain is None:
+        if domain is None:  # the run is itself a public suffix, such as github.io
             continue
         owned.add(domain)
         mine += [run, f"a.{run}"]
-        hosts += [f"{run}.{_ATTACKER}", f"a.{run}.{_ATTACKER}"]
         hosts += [f"attacker{sep}{name}" for sep in ("-", "") for name in (run, domain)]
         hosts += [run[:i] + "-" + run[i + 1 :] for i, char in enumerate(run) if char == "."]
     ports = ["", ":8443", *(f":{p}" for p in re.findall(r":([0-9]{1,5})", text))]

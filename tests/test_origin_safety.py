@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 from flask.typing import ResponseReturnValue
 
 from cors import CORS, CorsConfigError, CorsPolicy, CorsWarning, cross_origin, resolve
-from cors._origins import OriginSpec, normalize_origin_spec, overreach
+from cors._origins import OriginSpec, _public_suffix, normalize_origin_spec, overreach
 
 ACAO = "Access-Control-Allow-Origin"
 ACAC = "Access-Control-Allow-Credentials"
@@ -248,3 +250,19 @@ def test_public_suffix_wildcard_from_app_config_fails_at_set_up() -> None:
     app.config.update(CORS_ORIGINS=["https://*.github.io"], CORS_SUPPORTS_CREDENTIALS=True)
     with pytest.raises(CorsConfigError, match="'github.io', a public suffix"):
         CORS(app)
+
+
+@given(
+    label=st.from_regex(r"[a-z][a-z0-9-]{0,12}[a-z0-9]", fullmatch=True),
+    suffix=st.sampled_from(["com", "co.uk", "net", "org", "io", "github.io", "com.au", "de"]),
+)
+def test_regex_shapes_are_judged_by_what_they_match(label: str, suffix: str) -> None:
+    """A regex for one escaped host is never flagged; the same host with a wildcard before or after always is."""
+    host = re.escape(f"{label}.{suffix}")
+    narrows = [f"https://{host}", rf"https://(www\.)?{host}"]
+    if _public_suffix(f"{label}.{suffix}") != f"{label}.{suffix}":  # x0.com is one: anyone gets a.x0.com
+        narrows.append(rf"https://[a-z]+\.{host}")
+    for narrow in narrows:
+        assert overreach(narrow, credentials=True) is None, narrow
+    for wide in (f"https://{host}.*", f"https://.*{host}", f"https://{host}/?.*", f"https?://{label}.{suffix}.*"):
+        assert overreach(wide, credentials=True) is not None, wide
