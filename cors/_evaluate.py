@@ -52,11 +52,16 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
     if isinstance(policy, CorsPolicy):
         policy = resolve(policy)
     origin = request.origin
+    if request.method == "OPTIONS" and request.request_method is not None:
+        if origin is not None:
+            return _preflight(policy, request, origin)
+        if not policy.vary_origin:
+            # A static answer has no Vary: Origin, so a cache may replay it for
+            # a preflight with any Origin: answer as to one.
+            return _preflight(policy, request, "*")
     if origin is None:
         headers = policy.no_origin_headers
         return Decision("none", "Access-Control-Allow-Origin" in headers, headers)
-    if request.is_preflight:
-        return _preflight(policy, request, origin)
     if not policy.vary_origin:  # one static "*" answer for every Origin value
         return Decision("actual", True, policy.no_origin_headers, "*")
     rule = policy.match_origin(origin)

@@ -106,8 +106,6 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
         The same response.
     """
     target = response.headers
-    if not isinstance(target, Headers):  # a library replaced them with a plain mapping
-        target = response.headers = Headers(target)
     present = {name.lower() for name in target.keys()}
     for name, value in headers.items():
         if name.lower() not in present:
@@ -244,11 +242,10 @@ def app_config(app: Flask) -> AppConfig:
 
 
 def serving_config(app: Flask) -> AppConfig:
-    """The app's config state, read again once when the app starts serving."""
+    """The app's config state, read again when the app starts serving (call once)."""
     state = app_config(app)
-    if not state.served:
-        state.served = True
-        state.read()
+    state.served = True
+    state.read()
     return state
 
 

@@ -291,3 +291,45 @@ def test_credentials_error_says_default_only_when_it_is(settings: dict[str, Any]
     with pytest.raises(CorsConfigError) as raised:
         cross_origin(CorsPolicy(**settings))
     assert ("(the default)" in str(raised.value)) is default
+
+
+def test_view_class_with_several_decorated_methods() -> None:
+    """Each decorated method of a view class answers its own preflights; HEAD is answered by GET's policy."""
+    app = Flask(__name__)
+
+    class Items(MethodView):
+        @cross_origin(origins=[SITE])
+        def get(self) -> ResponseReturnValue:
+            return "get"
+
+        @cross_origin(origins=[OTHER])
+        def put(self) -> ResponseReturnValue:
+            return "put"
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    client = app.test_client()
+    assert client.options("/items", headers=preflight(origin=OTHER)).headers[ACAO] == OTHER
+    assert ACAO not in client.options("/items", headers=preflight(origin=SITE)).headers
+    head = client.options("/items", headers=preflight(origin=SITE, method="HEAD", headers="x-foo"))
+    assert head.headers[ACAO] == SITE
+
+
+def test_plain_options_to_decorated_view_under_a_rule() -> None:
+    """A plain OPTIONS request to a decorated view that a rule covers gets Flask's answer with the view's headers."""
+    app = Flask(__name__)
+
+    @app.route("/api/r", methods=["PUT"])
+    @cross_origin(origins=[OTHER])
+    def view() -> ResponseReturnValue:
+        return "ok"
+
+    CORS(app, origins=[SITE])
+    response = app.test_client().options("/api/r", headers={"Origin": OTHER})
+    assert (response.status_code, response.headers[ACAO]) == (200, OTHER)
+    assert "PUT" in response.headers["Allow"]
+
+
+def test_intercept_exceptions_must_be_a_bool() -> None:
+    """intercept_exceptions given as anything but a bool is a CorsConfigError."""
+    with pytest.raises(CorsConfigError, match="intercept_exceptions: 'no' is not a bool"):
+        CORS(intercept_exceptions="no")  # type: ignore[arg-type]

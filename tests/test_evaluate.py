@@ -217,6 +217,17 @@ def test_request_headers_are_parsed_leniently() -> None:
     assert result[ACAH] == "y-lol, x-PriNT, Y-PRINT"
 
 
+def test_first_refusal_is_the_reported_one() -> None:
+    """With a refused method and refused headers, the method is reported; of two refused headers, the first."""
+    policy = resolve(CorsPolicy(methods=["PUT"], allow_headers=["X-Ok"]))
+    both = decide(policy, preflight(method="DELETE", headers="x-no,x-ok,x-also-no"))
+    assert (both.refused_by, both.detail, both.headers[ACAH]) == ("method", "DELETE", "x-ok")
+    headers = decide(policy, preflight(headers="x-no,x-ok,x-also-no"))
+    assert (headers.refused_by, headers.detail) == ("header", "x-no")
+    overlong = decide(policy, preflight(method="DELETE", headers="x-ok," * 2000))
+    assert (overlong.refused_by, ACAH in overlong.headers) == ("method", False)
+
+
 def test_overlong_request_headers_are_refused() -> None:
     """A header list over the length limit is refused without parsing."""
     raw = ",".join(["x-a"] * (MAX_REQUEST_HEADERS_LENGTH // 4 + 1))
