@@ -24,21 +24,26 @@ from ._policy import CorsPolicy, HeaderSpec
 class CorsSettings(TypedDict, total=False):
     """The settings of [`cross_origin`][cors.cross_origin] and [`CorsPolicy`][cors.CorsPolicy].
 
-    Every key is optional; ``None`` means the same as leaving it out. See
-    [Configuration](configuration.md) for what each does and its default.
+    Every key is optional. ``None`` for a list setting means the same as
+    leaving it out; ``max_age=None`` means no ``Access-Control-Max-Age``,
+    replacing the one of a layer below; the flags take only ``True`` or
+    ``False``. See [Configuration](configuration.md) for what each does and
+    its default.
     """
 
     origins: OriginSpec | Iterable[OriginSpec] | None
     methods: str | Iterable[str] | None
     expose_headers: str | Iterable[str] | None
     allow_headers: HeaderSpec | Iterable[HeaderSpec] | None
-    supports_credentials: bool | None
+    # Flags are bool alone: the policy refuses None for them (a test holds
+    # the types and the run-time checks to the same values).
+    supports_credentials: bool
     max_age: timedelta | int | str | None
-    send_wildcard: bool | None
-    vary_header: bool | None
-    automatic_options: bool | None
-    allow_private_network: bool | None
-    always_send: bool | None
+    send_wildcard: bool
+    vary_header: bool
+    automatic_options: bool
+    allow_private_network: bool
+    always_send: bool
 
 
 RuleSettings = Union[CorsPolicy, CorsSettings]

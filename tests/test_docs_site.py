@@ -37,6 +37,7 @@ NAV = [
     "explaining.md",
     "migrating.md",
     "security.md",
+    "typing.md",
     "performance.md",
     "api.md",
 ]

@@ -350,3 +350,16 @@ def test_decorator_reads_the_apps_config() -> None:
     actual = client.get("/r", headers={"Origin": SITE})
     assert (actual.headers[ACAC], actual.headers["Access-Control-Expose-Headers"]) == ("true", "X-Total")
     assert client.options("/r", headers=preflight()).headers["Access-Control-Max-Age"] == "60"
+
+
+def test_view_class_gets_no_options_for_other_attributes() -> None:
+    """Only decorated HTTP-method handlers that answer preflights give a view class an options method."""
+
+    class Plain:
+        helper = cross_origin()(lambda self: "helper")
+
+        @cross_origin(automatic_options=False)
+        def put(self) -> str:
+            return "put"
+
+    assert not hasattr(Plain, "options")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from .conftest import Visit
-from .harness import NO_ALLOW_ORIGIN, PREFLIGHT, Call, Expected, LiveServer, Reads, Refused, check, header_not_allowed
+from .harness import NO_ALLOW_ORIGIN, NO_CREDENTIALS, PREFLIGHT, Call, Expected, LiveServer, Reads, Refused, check, header_not_allowed
 
 JSON_BODY = {"name": "Ada"}
 
@@ -29,11 +29,14 @@ PREFLIGHT_REFUSED = Refused(PREFLIGHT, NO_ALLOW_ORIGIN)
 
 
 CASES = [
-    # Basic usage: any origin, but not the opaque origin null.
+    # Basic usage: any origin, the opaque origin null (a sandboxed iframe) included.
     Case("data-any-origin", "https://any.example", Call("/api/data"), Reads(200, {"message": "CORS-enabled data"})),
-    Case("data-null-origin", "null", Call("/api/data"), REFUSED),
+    Case("data-null-origin", "null", Call("/api/data"), Reads(200, {"message": "CORS-enabled data"})),
     Case("public-any-origin", "https://any.example", Call("/api/public"), Reads(200, {"data": "public information"})),
-    Case("public-null-origin", "null", Call("/api/public"), REFUSED),
+    Case("public-null-origin", "null", Call("/api/public"), Reads(200, {"data": "public information"})),
+    # What "*" refuses: reading with the user's cookies.
+    Case("data-credentials", "https://any.example", Call("/api/data", credentials="include"), Refused(NO_CREDENTIALS)),
+    Case("public-credentials", "https://any.example", Call("/api/public", credentials="include"), Refused(NO_CREDENTIALS)),
     # Specific origins.
     Case("secure-trusted-site", "https://trusted-site.com", Call("/api/secure"), Reads(200, {"data": "restricted data"})),
     Case("secure-app", "https://app.example.com", Call("/api/secure"), Reads(200, {"data": "restricted data"})),
