@@ -11,7 +11,7 @@ from ._errors import CorsConfigError, CorsWarning
 from ._decision import Decision
 from ._evaluate import cors_headers, decide
 from ._extension import CORS
-from ._flask import cross_origin
+from ._flask import cross_origin, decided
 from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 from ._settings import CorsSettings, ExtensionSettings
@@ -29,6 +29,7 @@ __all__ = [
     "ResolvedPolicy",
     "cors_headers",
     "cross_origin",
+    "decided",
     "decide",
     "resolve",
 ]

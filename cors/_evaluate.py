@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ._decision import Decision, Step
+from ._decision import Decision
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 
@@ -76,23 +76,23 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
     if rule is None:
         return Decision("preflight", False, policy.refused_preflight_headers, refused_by="origin")
     headers = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin}
-    refused_by: Step | None = None
-    detail = None
     method = request.request_method or ""
     allow_methods = None
     if method not in policy.methods and not (method == "HEAD" and "GET" in policy.methods):
         # Browsers upper-case only the six standard methods: fetch() with
         # "patch" asks for "patch", which Flask serves as PATCH. Allow it when
         # its upper case is listed, and name it exactly as asked.
-        if method.upper() in policy.methods and _is_token(method):
-            allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
-        else:
-            refused_by, detail = "method", method
+        if not (method.upper() in policy.methods and _is_token(method)):
+            # As flask-cors answers: the origin (and credentials) alone, so
+            # the browser blames the method, not the origin.
+            kept = {k: v for k, v in policy.preflight_headers.items() if k in _KEPT_FOR_REFUSED_METHOD}
+            return Decision("preflight", False, {**headers, **kept}, rule, "method", method)
+        allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
+    refused: str | None = None
     raw = request.request_headers or ""
     if len(raw) > MAX_REQUEST_HEADERS_LENGTH:
         names: list[str] = []
-        if refused_by is None:
-            refused_by, detail = "header", f"({len(raw)} characters of names)"
+        refused = f"({len(raw)} characters of names)"
     elif policy.allow_any_header and _TOKEN_CHARS_AND_COMMA.issuperset(raw):
         # The common case: every name is a token, and "*" allows any token.
         names = list(filter(None, raw.split(",")))
@@ -107,23 +107,26 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
             seen.add(lowered)
             if lowered in policy.allowed_headers or _allowed(policy, lowered):
                 names.append(name)
-            elif refused_by is None:
-                refused_by, detail = "header", lowered
+            elif refused is None:
+                refused = lowered
     # A refused preflight from an allowed origin still names the origin and
-    # what is allowed, so the browser reports the method or header at fault.
+    # the allowed headers, so the browser reports the header at fault.
     if names:
         headers["Access-Control-Allow-Headers"] = ", ".join(names)
     headers.update(policy.preflight_headers)
     if allow_methods is not None:
         headers["Access-Control-Allow-Methods"] = allow_methods
-    if refused_by is not None:
-        return Decision("preflight", False, headers, rule, refused_by, detail)
+    if refused is not None:
+        return Decision("preflight", False, headers, rule, "header", refused)
     private_network = None
     if request.request_private_network:
         private_network = policy.allow_private_network
         if private_network:
             headers["Access-Control-Allow-Private-Network"] = "true"
     return Decision("preflight", True, headers, rule, private_network=private_network)
+
+
+_KEPT_FOR_REFUSED_METHOD = frozenset({"Access-Control-Allow-Credentials", "Vary"})
 
 
 def _allowed(policy: ResolvedPolicy, name: str) -> bool:

@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from blinker import Namespace
 from flask import Flask, Response, after_this_request, current_app, request
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
@@ -39,6 +40,11 @@ HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", 
 
 logger = logging.getLogger("cors")
 """One DEBUG line per CORS-covered request: what was decided and why."""
+
+decided = Namespace().signal("cors.decided")
+"""Sent for every CORS-covered request, with the app as sender and the
+[`Decision`][cors.Decision] as ``decision``: connect a receiver to count
+refusals by reason. Nothing is done for it while no receiver is connected."""
 
 HANDLED = "cors.handled"
 """WSGI environ key of a list that holds the extension's decision for the
@@ -80,6 +86,8 @@ def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any]) -> Decision:
     """
     view = request_view(environ)
     decision = decide(policy, view)
+    if decided.receivers:
+        decided.send(current_app._get_current_object(), decision=decision)  # type: ignore[attr-defined]
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s %r %r from origin %r: %s",

@@ -1,19 +1,29 @@
 """Origin specifications: parsing at configuration time, matching per request.
 
 Dependency rule: this module is part of the pure core. It imports nothing from
-Flask or Werkzeug, keeps no global state and does no I/O.
+Flask or Werkzeug, keeps no state that changes a result (the Public Suffix List
+is read once, on first use) and does no I/O beyond that read of the list that
+the ``publicsuffixlist`` package ships.
 
 How a configured origin string is read, first rule that applies:
 
-1. ``"*"`` allows any origin (``null`` excepted: list it explicitly).
+1. ``"*"`` allows any origin a browser sends, the opaque origin ``null``
+   included (``*`` never goes with credentials).
 2. ``"null"`` allows the opaque origin ``null``.
 3. A string shaped like ``scheme://host[:port]`` is an exact origin; written
    ``scheme://*.host`` it allows every subdomain of ``host`` (not ``host``
-   itself); a ``:*`` port allows any port. Paths, trailing slashes, userinfo
-   and explicit default ports are configuration errors.
+   itself); a ``:*`` port allows any port. It is stored as a browser
+   serializes it (the Fetch Standard's ``serialized-origin``): scheme and
+   host lower-cased, a Unicode host encoded by UTS #46 as browsers do. A
+   trailing slash, a path, a default port or a non-canonical IP address is
+   rewritten to that form with a `CorsWarning`.
 4. Anything else that contains a regular-expression metacharacter is a
    regular expression, matched against the *whole* origin (``fullmatch``).
-5. Anything else is a configuration error.
+5. Anything else, and anything that no browser can send (no scheme,
+   userinfo, an invalid host or port, an invalid regular expression), is
+   kept but never matches, with a `CorsWarning` that says what may have been
+   meant: flask-cors accepted such values and they never matched there
+   either.
 
 Compiled ``re.Pattern`` objects are always regular expressions, matched with
 ``fullmatch`` and their own flags.
@@ -21,14 +31,22 @@ Compiled ``re.Pattern`` objects are always regular expressions, matched with
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
+import idna
 
-from ._errors import CorsConfigError
+from ._errors import CorsConfigError, CorsWarning
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 OriginSpec = str | re.Pattern[str]
 """One configured origin: a string (see the module docstring) or a compiled regex."""
@@ -55,52 +73,264 @@ _ORIGIN_LIKE = re.compile(
 # A bracketed host with a colon is meant as IPv6; without one, "[a-z]" after
 # the scheme is a regex character class.
 _BRACKETED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\[[^\]]*:[^\]]*\]")
-_DNS_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
-# What a browser sends: lower-case scheme and host, no default port, no path.
-# Checked before a request origin is matched by a pattern or reflected, so that
-# no malformed value is ever echoed back.
-SERIALIZED_ORIGIN = re.compile(
-    r"[a-z][a-z0-9+.-]*://(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?"
+
+# The Fetch Standard's serialized-origin (whatwg/fetch 301650c). Its
+# serialized-ipv4 needs no alternative of its own: every dotted quad is also
+# a serialized-domain. One deliberate extension: "_" in a domain label, which
+# browsers send (the URL Standard allows it) and which delimits nothing.
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+# The same labels joined by dots, written so that no character can be read two
+# ways: a hyphen must be followed by a label character, a dot by a letter or
+# digit. Matching takes linear time, whatever the input.
+_DOMAIN = r"[a-z0-9_](?:[a-z0-9_]|-(?=[a-z0-9_-])|\.(?=[a-z0-9_]))*"
+_H16 = r"(?:0|[1-9a-f][0-9a-f]{0,3})"
+_IPV6 = "|".join(
+    [
+        rf"(?:{_H16}:){{7}}{_H16}",
+        rf"::(?:{_H16}:){{5}}{_H16}",
+        rf"(?:{_H16})?::(?:{_H16}:){{4}}{_H16}",
+        rf"(?:(?:{_H16}:){{0,1}}{_H16})?::(?:{_H16}:){{3}}{_H16}",
+        rf"(?:(?:{_H16}:){{0,2}}{_H16})?::(?:{_H16}:){{2}}{_H16}",
+        rf"(?:(?:{_H16}:){{0,3}}{_H16})?::{_H16}:{_H16}",
+        rf"(?:(?:{_H16}:){{0,4}}{_H16})?::{_H16}",
+        rf"(?:(?:{_H16}:){{0,5}}{_H16})?::",
+    ]
 )
-_SUBDOMAINS = r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+SERIALIZED_ORIGIN = re.compile(rf"[a-z][a-z0-9+.-]*://(?:{_DOMAIN}|\[(?:{_IPV6})\])(?::[0-9]{{1,5}})?")
+"""The Fetch Standard's ``serialized-origin``: what a browser sends as Origin, ``null`` aside."""
+
+# The same grammar in two cheap steps, for every request: one character-class
+# scan, then substring checks for empty labels and hyphens at a label's edge.
+_ORIGIN_SHAPE = re.compile(r"[a-z][a-z0-9+.-]*://(?:([a-z0-9_.-]+)|\[([0-9a-f:]+)\])(?::[0-9]{1,5})?")
+_IPV6_ADDRESS = re.compile(_IPV6)
 
 
-def _error(spec: str, problem: str, suggestion: str | None = None) -> CorsConfigError:
-    hint = f" Did you mean {suggestion!r}?" if suggestion else ""
-    return CorsConfigError(f"origins: {spec!r} {problem}.{hint}")
+def is_serialized_origin(origin: str) -> bool:
+    """Tell whether a request's Origin is a serialized origin, as browsers send.
+
+    Checked before an origin is matched by a pattern or reflected, so that no
+    malformed value is ever echoed back. Same answer as
+    ``SERIALIZED_ORIGIN.fullmatch``, faster on long hostile values.
+    """
+    shaped = _ORIGIN_SHAPE.fullmatch(origin)
+    if shaped is None:
+        return False
+    domain = shaped[1]
+    if domain is None:
+        return _IPV6_ADDRESS.fullmatch(shaped[2]) is not None
+    dotted = f".{domain}."
+    return ".." not in dotted and ".-" not in dotted and "-." not in dotted
 
 
-def _ascii_host(spec: str, host: str) -> str:
-    """Lower-case and IDNA-encode a host name, checking each label."""
+_DOMAIN_LABEL = re.compile(_LABEL)
+_SUBDOMAINS = r"(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+"
+# The URL Standard reads a host whose last label is a number as IPv4.
+_ENDS_IN_NUMBER = re.compile(r"(?:.*\.)?(?:[0-9]+|0[xX][0-9A-Fa-f]*)\.?", re.DOTALL)
+_IPV4_PART = {10: re.compile(r"[0-9]+"), 8: re.compile(r"[0-7]*"), 16: re.compile(r"[0-9A-Fa-f]*")}
+
+
+class IgnoredOrigin(str):
+    """A configured origin that no browser can send: kept, never matched.
+
+    A subclass of ``str`` so that a policy still shows what was configured,
+    and so that normalising it again (as ``|`` does) does not warn again.
+    """
+
+    __slots__ = ()
+
+
+class _Unusable(Exception):
+    """Why a configured origin can never match, and what may have been meant."""
+
+    def __init__(self, why: str, suggestion: str | None = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.suggestion = suggestion
+
+
+def _warn(message: str) -> None:
+    """Warn at the first frame outside the package (and outside attrs' generated code)."""
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(0), 1
+    while frame.f_back is not None and (
+        os.path.dirname(frame.f_code.co_filename) == package
+        or frame.f_code.co_filename.startswith("<attrs generated")
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, CorsWarning, stacklevel=level)
+
+
+def _ipv6_text(address: ipaddress.IPv6Address) -> str:
+    """Serialize an IPv6 address as the URL Standard does (RFC 5952)."""
+    pieces = [int.from_bytes(address.packed[i : i + 2], "big") for i in range(0, 16, 2)]
+    start, length = -1, 1
+    index = 0
+    while index < 8:
+        end = index
+        while end < 8 and pieces[end] == 0:
+            end += 1
+        if end - index > length:
+            start, length = index, end - index
+        index = end + 1 if end == index else end
+    words = [f"{piece:x}" for piece in pieces]
+    if start < 0:
+        return ":".join(words)
+    return ":".join(words[:start]) + "::" + ":".join(words[start + length :])
+
+
+def _browser_ipv4(host: str) -> str | None:
+    """Read a host that ends in a number as the URL Standard's IPv4 parser does."""
+    # A trailing dot or an empty part never gets here: the host is a valid domain.
+    parts = host.split(".")
+    numbers = []
+    for part in parts:
+        radix = 10
+        if part[:2] in ("0x", "0X"):
+            part, radix = part[2:], 16
+        elif len(part) > 1 and part[0] == "0":
+            part, radix = part[1:], 8
+        if not _IPV4_PART[radix].fullmatch(part):
+            return None
+        numbers.append(int(part, radix) if part else 0)
+    if len(numbers) > 4 or any(n > 255 for n in numbers[:-1]):
+        return None
+    if numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
+    return str(ipaddress.IPv4Address(value))
+
+
+def _ipv4_host(host: str, notes: list[str]) -> str:
+    """The canonical form of an IPv4 host, or raise when it is ambiguous or invalid."""
+    browser = _browser_ipv4(host)
+    if browser is None:
+        raise _Unusable("has a host that ends in a number but is not an IPv4 address")
+    parts = host.split(".")
+    decimal = None
+    if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+        decimal = ".".join(str(int(p)) for p in parts)
+    if decimal is not None and decimal != browser:
+        raise _Unusable(
+            f"has an IPv4 address with a leading zero, which browsers read as octal "
+            f"({browser}, not {decimal})",
+            decimal,
+        )
+    if browser != host:
+        notes.append("browsers write an IPv4 address as four decimal numbers")
+    return browser
+
+
+def _domain_host(host: str) -> str:
+    """Lower-case and encode a domain as browsers do (UTS #46, non-transitional)."""
+    if not host.isascii():
+        # idna's UTS #46 mapping is non-transitional (its only mode since 3.x):
+        # faß.example is xn--fa-hia.example, as browsers send it, not fass.example.
+        try:
+            host = idna.uts46_remap(host, std3_rules=False)
+            host = ".".join(
+                label if label.isascii() else idna.alabel(label).decode("ascii")
+                for label in host.split(".")
+            )
+        except idna.IDNAError:
+            raise _Unusable("has a host name that is not a valid domain name") from None
+    host = host.lower()
+    if not all(_DOMAIN_LABEL.fullmatch(label) for label in host.split(".")):
+        raise _Unusable("has a host name that is not a valid domain name")
+    return host
+
+
+def _canonical_host(host: str, notes: list[str]) -> str:
     if host.startswith("["):
         try:
-            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+            address = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
-            raise _error(spec, "has an invalid IPv6 literal") from None
+            raise _Unusable("has an invalid IPv6 literal") from None
+        canonical = f"[{_ipv6_text(address)}]"
+        if canonical != host.lower():
+            notes.append("browsers write an IPv6 address in its shortest form (RFC 5952)")
+        return canonical
+    encoded = _domain_host(host)
+    if _ENDS_IN_NUMBER.fullmatch(encoded):
+        return _ipv4_host(encoded, notes)
+    return encoded
+
+
+def _origin_from_parts(spec: str, shaped: re.Match[str], notes: list[str]) -> str:
+    """The serialized origin of an origin-shaped spec, noting each rewrite."""
+    scheme = shaped["scheme"].lower()
+    raw_host = shaped["host"]
+    wildcard = raw_host.startswith("*.")
+    base = raw_host[2:] if wildcard else raw_host
     try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise _error(spec, "has a host name that is not a valid domain name") from None
-    labels = ascii_host.split(".")
-    if not all(_DNS_LABEL.fullmatch(label) for label in labels):
-        raise _error(spec, "has a host name that is not a valid domain name")
-    return ascii_host
+        host = _canonical_host(base, notes)
+    except _Unusable as problem:
+        if problem.suggestion is not None:
+            port = f":{shaped['port']}" if shaped["port"] else ""
+            problem.suggestion = f"{scheme}://{problem.suggestion}{port}"
+        raise
+    if wildcard and _ENDS_IN_NUMBER.fullmatch(host):
+        raise _Unusable("is a subdomain pattern over an IP address, which has no subdomains")
+    host = ("*." if wildcard else "") + host
+    canonical = f"{scheme}://{host}"
+    port = shaped["port"]
+    if port == "*":
+        canonical += ":*"
+    elif port is not None:
+        number = int(port)
+        if not 0 < number < 65536:
+            raise _Unusable("has a port outside 1-65535", canonical)
+        if number == _DEFAULT_PORTS.get(scheme):
+            notes.append(f"browsers leave out the default port {number}")
+        else:
+            if port != str(number):
+                notes.append("browsers write the port without leading zeros")
+            canonical += f":{number}"
+    if shaped["userinfo"]:
+        raise _Unusable("has userinfo (user@), which is no part of an origin", canonical)
+    path = shaped["path"]
+    if path == "/":
+        notes.append("an origin has no trailing slash")
+    elif path:
+        notes.append(
+            f"an origin has no path ({path!r}), and a path cannot limit CORS: every "
+            "page of a site shares its origin"
+        )
+    if len(canonical) > MAX_ORIGIN_LENGTH:
+        raise _Unusable(f"is longer than the {MAX_ORIGIN_LENGTH} characters an Origin is matched up to")
+    return canonical
+
+
+def _no_scheme_suggestion(spec: str) -> str | None:
+    if "://" in spec or not spec.strip("/"):
+        return None
+    host = spec.strip("/").split("/", 1)[0]
+    local = host.split(":", 1)[0] in ("localhost", "127.0.0.1")
+    return f"{'http' if local else 'https'}://{host}"
+
+
+def _unusable(spec: str, problem: _Unusable) -> IgnoredOrigin:
+    hint = f" Did you mean {problem.suggestion!r}?" if problem.suggestion else ""
+    _warn(f"origins: {spec!r} {problem.why}, so it never matches what a browser sends; it is ignored.{hint}")
+    return IgnoredOrigin(spec)
 
 
 def normalize_origin_spec(spec: OriginSpec) -> OriginSpec:
     """Return the canonical form of one configured origin, or raise.
+
+    Warns (`CorsWarning`) when it rewrites a spec to the origin a browser
+    sends, and when a spec can never match (then it is returned as an
+    ``IgnoredOrigin``).
 
     Args:
         spec: A configured origin (see the module docstring).
 
     Returns:
         ``"*"``, ``"null"``, a canonical exact origin or subdomain pattern
-        (lower-case, IDNA-encoded), a regex string unchanged, or the compiled
-        pattern unchanged.
+        (lower-case, IDNA-encoded), a regex string unchanged, the compiled
+        pattern unchanged, or an ``IgnoredOrigin``.
 
     Raises:
-        CorsConfigError: The string is not an origin, has a path, userinfo or a
-            default port, or is an invalid regular expression.
+        CorsConfigError: The spec is neither a string nor a compiled str pattern.
     """
     if isinstance(spec, re.Pattern):
         if not isinstance(spec.pattern, str):
@@ -113,40 +343,28 @@ def normalize_origin_spec(spec: OriginSpec) -> OriginSpec:
             "or compiled regular expressions."
         )
         raise CorsConfigError(msg)
-    if spec in (ANY_ORIGIN, NULL_ORIGIN):
+    if isinstance(spec, IgnoredOrigin) or spec in (ANY_ORIGIN, NULL_ORIGIN):
         return spec
     if spec.lower() == NULL_ORIGIN:
-        raise _error(spec, "must be written in lower case", NULL_ORIGIN)
+        return NULL_ORIGIN
     shaped = _ORIGIN_LIKE.fullmatch(spec)
-    if shaped is None and _BRACKETED_HOST.match(spec):
-        raise _error(spec, "has an invalid IPv6 literal")
-    if shaped is None:
-        if not REGEX_METACHARACTERS.intersection(spec):
-            suggestion = None if "://" in spec else f"https://{spec.strip('/')}"
-            raise _error(spec, "is not an origin (scheme://host[:port])", suggestion)
-        return _checked_regex(spec)
-    scheme = shaped["scheme"].lower()
-    raw_host = shaped["host"]
-    wildcard = raw_host.startswith("*.")
-    host = ("*." if wildcard else "") + _ascii_host(spec, raw_host[2:] if wildcard else raw_host)
-    port = shaped["port"]
-    canonical = f"{scheme}://{host}"
-    if port is not None and port != "*":
-        number = int(port)
-        if not 0 < number < 65536:
-            raise _error(spec, "has a port outside 1-65535")
-        if number == _DEFAULT_PORTS.get(scheme):
-            raise _error(
-                spec, f"names the default port {number}, which browsers leave out", canonical
-            )
-        port = str(number)
-    if port is not None:
-        canonical = f"{canonical}:{port}"
-    if shaped["userinfo"]:
-        raise _error(spec, "has userinfo (user@), which browsers never send", canonical)
-    if shaped["path"]:
-        raise _error(
-            spec, "has a path or trailing slash; an origin is scheme://host[:port]", canonical
+    try:
+        if spec.lower().startswith("file:"):
+            raise _Unusable("is a file: URL, and pages opened from files send Origin null", NULL_ORIGIN)
+        if shaped is None and _BRACKETED_HOST.match(spec):
+            raise _Unusable("has an invalid IPv6 literal")
+        if shaped is None and not REGEX_METACHARACTERS.intersection(spec):
+            raise _Unusable("is not an origin (scheme://host[:port])", _no_scheme_suggestion(spec))
+        if shaped is None:
+            return _checked_regex(spec)
+        notes: list[str] = []
+        canonical = _origin_from_parts(spec, shaped, notes)
+    except _Unusable as problem:
+        return _unusable(spec, problem)
+    if notes:
+        _warn(
+            f"origins: {spec!r} is read as {canonical!r}, the origin browsers send "
+            f"({'; '.join(notes)}). Write {canonical!r}."
         )
     return canonical
 
@@ -158,14 +376,16 @@ def _checked_regex(spec: str) -> str:
         suggestion = None
         if spec.startswith("*."):
             suggestion = f"https://{spec}"
-        raise _error(spec, f"is not a valid regular expression ({exc})", suggestion) from None
+        raise _Unusable(f"is not a valid regular expression ({exc})", suggestion) from None
     return spec
 
 
-def origin_kind(spec: OriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex"]:
+def origin_kind(spec: OriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex", "ignored"]:
     """Classify a canonical spec (see ``normalize_origin_spec``)."""
     if isinstance(spec, re.Pattern):
         return "regex"
+    if isinstance(spec, IgnoredOrigin):
+        return "ignored"
     if spec == ANY_ORIGIN:
         return "any"
     if spec == NULL_ORIGIN:
@@ -192,12 +412,266 @@ def _glob_regex(spec: str) -> str:
     )
 
 
+# --- Origins the user cannot own -------------------------------------------
+
+
+@functools.cache
+def _suffix_list() -> PublicSuffixList:
+    """The Public Suffix List shipped with ``publicsuffixlist``, parsed once."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList(accept_unknown=False)
+
+
+def _public_suffix(host: str) -> str | None:
+    """The known public suffix of a host (``co.uk``, ``github.io``), if any."""
+    suffix = _suffix_list().publicsuffix(host)
+    return suffix if isinstance(suffix, str) else None
+
+
+def _registrable(host: str) -> str | None:
+    """The domain someone registered to get this host, under a known suffix."""
+    domain = _suffix_list().privatesuffix(host)
+    return domain if isinstance(domain, str) else None
+
+
+def public_suffix_wildcard(spec: OriginSpec) -> str | None:
+    """The public suffix a ``scheme://*.suffix`` spec opens to everyone, or None."""
+    if isinstance(spec, re.Pattern) or origin_kind(spec) != "subdomains" or "://*." not in spec:
+        return None
+    base = spec.split("://*.", 1)[1].removesuffix(":*")
+    return base if _public_suffix(base) == base else None
+
+
+_ATTACKER = "attacker.net"
+
+
+def _literal_runs(pattern: str) -> list[str]:
+    """Runs of host characters a regex spells out literally (``\\.`` read as ``.``)."""
+    runs, run, index = [], "", 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            escaped = pattern[index + 1 : index + 2]
+            if escaped in (".", "-"):
+                run += escaped
+            else:
+                runs.append(run)
+                run = ""
+            index += 2
+            continue
+        if char in "?*{":
+            # The character before a quantifier may be absent.
+            runs.append(run[:-1])
+            run = ""
+            if char == "{":
+                close = pattern.find("}", index)
+                index = len(pattern) if close < 0 else close
+        elif char == "[":
+            runs.append(run)
+            run = ""
+            index = _class_end(pattern, index)
+        elif char.isalnum() or char in "-_.":
+            run += char.lower()
+        else:
+            runs.append(run)
+            run = ""
+        index += 1
+    runs.append(run)
+    return [stripped for r in runs if (stripped := r.strip(".-"))]
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the ``]`` that closes the character class opened at ``start``."""
+    index = start + 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index
+
+
+@attrs.frozen
+class _Reach:
+    """What a regex origin matches, judged by a few origins built from its shape."""
+
+    owned: frozenset[str]
+    canary: str | None
+    witness: str | None
+    any_scheme: str | None
+
+
+def _regex_reach(spec: OriginSpec) -> _Reach:
+    """Try a regex on origins built from its own text, as a matcher would.
+
+    Canaries are hosts under registrable domains the regex does not name: a
+    fixed attacker domain, ``attacker.<suffix>`` for each public suffix it
+    names and, for each domain it names, look-alikes (``example.com.attacker.net``,
+    ``attacker-example.com``, ``attackerexample.com``) and the name with a dot
+    swapped for a hyphen (``api-example.com``, which an unescaped dot accepts).
+    Witnesses are the hosts it names. Each is tried with no port, ``:8443``
+    and every port the regex spells out.
+    """
+    text = spec.pattern if isinstance(spec, re.Pattern) else spec
+    regex = spec if isinstance(spec, re.Pattern) else re.compile(spec, re.IGNORECASE)
+    runs = _literal_runs(text)
+    owned: set[str] = set()
+    hosts = [_ATTACKER, f"www.{_ATTACKER}"]
+    mine: list[str] = []
+    for run in runs:
+        suffix = _public_suffix(run)
+        if suffix is None:  # a private name (localhost, intranet.corp) or no name at all
+            continue
+        hosts += [f"attacker.{suffix}", f"{run}.{_ATTACKER}", f"a.{run}.{_ATTACKER}"]
+        domain = _registrable(run)
+        if domain is None:  # the run is itself a public suffix, such as github.io
+            continue
+        owned.add(domain)
+        mine += [run, f"a.{run}"]
+        hosts += [f"attacker{sep}{name}" for sep in ("-", "") for name in (run, domain)]
+        hosts += [run[:i] + "-" + run[i + 1 :] for i, char in enumerate(run) if char == "."]
+    ports = ["", ":8443", *(f":{p}" for p in re.findall(r":([0-9]{1,5})", text))]
+
+    def first_match(candidates: Iterable[str], schemes: tuple[str, ...]) -> str | None:
+        for host in candidates:
+            for scheme in schemes:
+                for port in ports:
+                    origin = f"{scheme}://{host}{port}"
+                    if is_serialized_origin(origin) and regex.fullmatch(origin):
+                        return origin
+        return None
+
+    foreign = [h for h in dict.fromkeys(hosts) if (d := _registrable(h)) is not None and d not in owned]
+    return _Reach(
+        owned=frozenset(owned),
+        canary=first_match(foreign, ("https", "http")),
+        witness=first_match(mine, ("https", "http")),
+        any_scheme=first_match(mine, ("http",)) if "://" not in text else None,
+    )
+
+
+_TRAILING_ANYTHING = re.compile(r"(?:/\?|/)?\.[*+]$")
+_BARE_DOT = re.compile(r"(?<![\\\[])\.(?![*+?{])")
+
+
+def _fixed_regex(text: str) -> str | None:
+    """A narrower version of an over-wide regex that no canary matches, if an easy one exists."""
+    cut = _TRAILING_ANYTHING.sub("", text)
+    head, sep, host = cut.rpartition("://")
+    escaped = head + sep + _BARE_DOT.sub(r"\\.", host)
+    for candidate in dict.fromkeys([cut, escaped]):
+        if candidate != text and "://" in candidate and _regex_reach(candidate).canary is None:
+            return candidate
+    return None
+
+
+def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
+    """Say how a subdomain pattern or regex lets in sites the user cannot own.
+
+    Args:
+        spec: A canonical spec.
+        credentials: Whether the policy allows credentials (the message says
+            what that adds).
+
+    Returns:
+        The message for a `CorsConfigError` (with credentials) or a
+        `CorsWarning` (without), or None when the spec keeps to domains the
+        user may own.
+    """
+    text = spec.pattern if isinstance(spec, re.Pattern) else spec
+    harm = (
+        "with supports_credentials=True, {} could read your users' authenticated responses."
+        if credentials
+        else "{} may read the responses."
+    )
+    anyone = "" if credentials else " If any website may read them, write origins='*'."
+    suffix = public_suffix_wildcard(spec)
+    if suffix is not None:
+        return (
+            f"origins: {text!r} allows every site under {suffix!r}, a public suffix where "
+            f"anyone can register a domain (e.g. 'https://attacker.{suffix}'); "
+            + harm.format("each of them")
+            + f" List your own domain instead, e.g. 'https://*.your-domain.{suffix}'.{anyone}"
+        )
+    if origin_kind(spec) != "regex":
+        return None
+    reach = _regex_reach(spec)
+    if reach.canary is None:
+        return None
+    fixed = _fixed_regex(text)
+    if fixed is not None:
+        fix = f"Did you mean {fixed!r}? A regex is matched against the whole origin, scheme://host[:port]."
+    elif reach.owned:
+        fix = f"Anchor it to your domain, e.g. 'https://*.{sorted(reach.owned)[0]}'."
+    else:
+        fix = "List your origins, or anchor the host to your domain, e.g. r'https://[a-z0-9-]+\\.example\\.com'."
+    return (
+        f"origins: the regular expression {text!r} also matches {reach.canary!r}, a site "
+        f"under a domain you do not own; {harm.format('that site')} {fix}{anyone}"
+    )
+
+
+def check_credentialed_origins(specs: Iterable[OriginSpec]) -> None:
+    """Raise for an origin that lets sites the user cannot own read credentialed answers.
+
+    Raises:
+        CorsConfigError: A subdomain pattern over a public suffix, or a
+            regex that matches hosts under someone else's domain.
+    """
+    for spec in sorted(specs, key=str):
+        message = overreach(spec, credentials=True)
+        if message is not None:
+            raise CorsConfigError(message)
+
+
+_CHARACTER_CLASS = re.compile(r"\[\^?\]?(?:\\.|[^\]])*\]")
+
+
+def regex_reach_problem(spec: OriginSpec) -> str | None:
+    """Say when a regex cannot match what it seems meant for: no scheme, or a path.
+
+    Returns:
+        A warning message, or None.
+    """
+    text = spec.pattern if isinstance(spec, re.Pattern) else spec
+    if origin_kind(spec) != "regex":
+        return None
+    head, sep, after_scheme = text.partition("://")
+    # A "/" inside a character class, as in [^/], is no path.
+    masked = _CHARACTER_CLASS.sub(lambda found: "x" * len(found[0]), after_scheme)
+    path = masked.find("/")
+    # Only a "/" that every match needs: not optional, not inside a group.
+    optional = masked[path + 1 : path + 2] in ("?", "*") or "(" in masked[:path]
+    if sep and (path < 0 or optional):
+        return None
+    reach = _regex_reach(spec)
+    if reach.any_scheme is not None:
+        return (
+            f"origins: the regular expression {text!r} has no scheme, so it also matches "
+            f"plain http and any other scheme (e.g. {reach.any_scheme!r}); begin it with 'https://'."
+        )
+    if reach.witness is not None or reach.canary is not None:
+        return None
+    if not sep:
+        return (
+            f"origins: the regular expression {text!r} has no scheme, so it never matches "
+            "an origin (scheme://host[:port]); begin it with 'https://'."
+        )
+    fixed = head + sep + after_scheme[:path]
+    return (
+        f"origins: the regular expression {text!r} needs a '/' after the host, but an Origin "
+        f"has no path, so it never matches. Did you mean {fixed!r}?"
+    )
+
+
 @attrs.frozen
 class OriginMatcher:
     """A compiled set of origin specs: one set lookup, then a few patterns.
 
     Attributes:
-        any: Every well-formed origin is allowed.
+        any: Every well-formed origin is allowed, and ``null``.
         null: The opaque origin ``null`` is allowed.
         exact: Exact origins, canonical; looked up in constant time.
         subdomains: Every subdomain and any-port spec as one regex, one named
@@ -258,9 +732,10 @@ class OriginMatcher:
         if origin in self.exact:
             return origin
         if origin == NULL_ORIGIN:
-            return NULL_ORIGIN if self.null else None
+            # A sandboxed iframe may read what "*" gives every website.
+            return NULL_ORIGIN if self.null else ANY_ORIGIN if self.any else None
         if (self.subdomains is None and not self.regexes and not self.any) or not (
-            SERIALIZED_ORIGIN.fullmatch(origin)
+            is_serialized_origin(origin)
         ):
             return None
         if self.subdomains is not None:

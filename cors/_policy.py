@@ -30,8 +30,11 @@ from ._origins import (
     REGEX_METACHARACTERS,
     OriginMatcher,
     OriginSpec,
+    check_credentialed_origins,
     normalize_origin_spec,
     origin_kind,
+    overreach,
+    regex_reach_problem,
 )
 
 
@@ -325,6 +328,7 @@ def _check_conflicts(settings: Mapping[str, object], defaulted: frozenset[str] =
                 "remove 'null' from origins."
             )
             raise CorsConfigError(msg)
+        check_credentialed_origins(origins)
     if given("expose_headers", "supports_credentials") and credentials:
         if "*" in settings["expose_headers"]:  # type: ignore[operator]
             msg = (
@@ -364,6 +368,8 @@ _UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?![*+?{])")
 # such a pattern against a crafted Origin can take exponential time.
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Forbidden response-header names: the Fetch Standard never lets a script read them.
+_NEVER_EXPOSED = frozenset({"set-cookie", "set-cookie2"})
 
 
 def lint(settings: Mapping[str, object]) -> list[str]:
@@ -379,13 +385,24 @@ def lint(settings: Mapping[str, object]) -> list[str]:
             f"max_age={max_age} is longer than browsers cache preflights (Chromium "
             f"7200 s, Safari 600 s); use at most {MAX_HONOURED_MAX_AGE}."
         )
+    expose: frozenset[str] = settings["expose_headers"]  # type: ignore[assignment]
+    for name in sorted(h for h in expose if h.lower() in _NEVER_EXPOSED):
+        messages.append(
+            f"expose_headers: {name!r} is never exposed: browsers hide Set-Cookie and "
+            "Set-Cookie2 from scripts whatever the server sends (cookies are still "
+            f"stored when credentials are allowed); remove {name!r}."
+        )
     credentials = settings["supports_credentials"] is True
     origins: frozenset[OriginSpec] = settings["origins"]  # type: ignore[assignment]
     for spec in sorted(origins, key=str):
         text = spec.pattern if isinstance(spec, re.Pattern) else spec
-        regex = origin_kind(spec) == "regex"
-        if regex and "://" not in text:
-            messages.append(f"origins: the regular expression {text!r} has no scheme, so it never matches an origin.")
+        kind = origin_kind(spec)
+        regex = kind == "regex"
+        # With credentials, an over-wide origin is a CorsConfigError already.
+        problem = None if credentials else overreach(spec, credentials=False)
+        problem = problem or regex_reach_problem(spec)
+        if problem is not None:
+            messages.append(problem)
         elif regex and _UNESCAPED_DOT.search(text.split("://", 1)[-1]):
             messages.append(
                 f"origins: the regular expression {text!r} has an unescaped '.', which matches "
@@ -397,7 +414,7 @@ def lint(settings: Mapping[str, object]) -> list[str]:
                 "take exponential time on a crafted Origin; use a subdomain pattern such as "
                 "'https://*.example.com', or a regex without nested repetition."
             )
-        if credentials and not regex and text.startswith("http://"):
+        if credentials and kind in ("exact", "subdomains") and text.startswith("http://"):
             host = text[len("http://") :].rsplit(":", 1)[0] if not text.endswith("]") else text[len("http://") :]
             if host not in _LOCAL_HOSTS and not host.endswith(".localhost"):
                 messages.append(

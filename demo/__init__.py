@@ -1,1 +1,1 @@
-"""The demo: the seed document's cross_origin examples as one Flask app."""
+"""The demo: the flask-cors documentation's cross_origin examples on cors, called from a page in your browser."""

@@ -1,11 +1,15 @@
-"""The demo page: a second origin whose script calls every seed example.
+"""The demo page: the page, on origins of your choice, that calls every example.
 
-``python -m demo`` serves the seed's app (the API) on one origin and this page
-on another. The page's script calls each example endpoint with ``fetch()`` and
-shows what the browser let it read. When the browser blocks a call, the script
-only gets a ``TypeError``, so the page asks its own server why: the server
-sends the same request (and its preflight) to the API and applies the
-browser's CORS check to the headers that come back.
+``python -m demo`` serves the examples (the API) on one origin and this page
+on one port under many names: ``http://localhost:8080``,
+``http://app.example.localhost:8080``, ``http://evil.localhost:8080``, ...
+Browsers resolve every ``*.localhost`` name to this machine, and each name is
+its own origin, so the same page is a different caller under each name. Its
+script calls each example with ``fetch()`` and shows what the browser let it
+read. When the browser blocks a call, the script only gets a ``TypeError``,
+so the page asks its own server why: the server sends the same request (and
+its preflight) to the API and applies the browser's CORS check to the headers
+that come back.
 """
 
 from __future__ import annotations
@@ -19,23 +23,37 @@ from email.message import Message
 
 from flask import Flask, Response, abort, request
 
+from demo.examples import local_origin
+
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language"})
 SIMPLE_CONTENT_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 )
-REPLAY_TIMEOUT_S = 5
+REPLAY_TIMEOUT_S = 30
+"""Only a hang takes this long: the API is on this machine."""
+
+EVIL = "evil.localhost"
+"""A host no example lists."""
+
+
+def page_origin(host: str, port: int) -> str:
+    """The origin of the demo page opened under a host name, e.g. ``http://evil.localhost:8080``."""
+    return f"http://{host}:{port}"
 
 
 @dataclass(frozen=True)
 class DemoCall:
-    """One call the page makes: a seed endpoint, called the way its example is meant to be.
+    """One call the page makes: an example's endpoint, called the way its example is meant to be.
 
     Attributes:
         id: A short name, also the row's ``data-call`` in the page.
         method: The request method.
         path: The endpoint.
-        allows: What the seed's policy allows, in words.
+        origins: The example's origins as documented (``local_origin`` moves them).
+        note: What else the example allows or needs, in words.
+        allowed_from: A host whose page may read the answer, or None when none may.
+        refused_from: A host whose page may not, or None when every origin may.
         headers: Request headers the script sets.
         json: A JSON body, sent with ``Content-Type: application/json``.
         credentials: Send cookies (``credentials: "include"``).
@@ -44,7 +62,10 @@ class DemoCall:
     id: str
     method: str
     path: str
-    allows: str
+    origins: tuple[str, ...]
+    note: str
+    allowed_from: str | None
+    refused_from: str | None
     headers: Mapping[str, str] = field(default_factory=dict)
     json: object = None
     credentials: bool = False
@@ -72,13 +93,17 @@ class DemoCall:
         """Tell whether the browser asks the API before sending this call."""
         return self.method not in SAFELISTED_METHODS or bool(self.preflight_header_names())
 
-    def for_script(self) -> dict[str, object]:
-        """Return the call as the page's script uses it."""
+    def for_script(self, port: int) -> dict[str, object]:
+        """Return the call as the page's script uses it, for a page on this port."""
         return {
             "id": self.id,
             "method": self.method,
             "path": self.path,
-            "allows": self.allows,
+            "origins": [local_origin(origin, port) for origin in self.origins],
+            "documented": list(self.origins),
+            "note": self.note,
+            "allowedFrom": self.allowed_from,
+            "refusedFrom": self.refused_from,
             "headers": self.request_headers(),
             "body": None if self.json is None else json.dumps(self.json),
             "credentials": "include" if self.credentials else "same-origin",
@@ -87,91 +112,107 @@ class DemoCall:
 
 
 JSON_BODY = {"name": "Ada"}
+APP = ("https://app.example.com",)
 CALLS = (
-    DemoCall("data", "GET", "/api/data", "any origin"),
-    DemoCall("data-credentials", "GET", "/api/data", "any origin, without credentials", credentials=True),
-    DemoCall("public", "GET", "/api/public", "any origin"),
-    DemoCall("secure", "GET", "/api/secure", "https://trusted-site.com, https://app.example.com"),
-    DemoCall("development", "GET", "/api/development", "http://localhost:3000, http://localhost:8080"),
-    DemoCall("subdomains", "GET", "/api/subdomains", r"the regex https://.*\.example\.com"),
-    DemoCall("pattern", "GET", "/api/pattern", "https://app<digits>.example.com, https://main.example.com"),
-    DemoCall("users", "GET", "/api/users", "https://frontend.example.com"),
+    DemoCall("data", "GET", "/api/data", ("*",), "any origin, even one no example lists", EVIL, None),
     DemoCall(
-        "users-create",
-        "POST",
-        "/api/users",
-        "https://frontend.example.com, headers Content-Type and X-Requested-With",
-        {"X-Requested-With": "fetch"},
-        JSON_BODY,
+        "data-credentials", "GET", "/api/data", ("*",),
+        "any origin, but never with credentials: no page may read this call", None, EVIL, credentials=True,
+    ),
+    DemoCall("public", "GET", "/api/public", ("*",), "any origin", EVIL, None),
+    DemoCall(
+        "public-credentials", "GET", "/api/public", ("*",),
+        "any origin, but never with credentials: no page may read this call", None, EVIL, credentials=True,
     ),
     DemoCall(
-        "profile",
-        "GET",
-        "/api/auth/profile",
-        "https://app.example.com, with credentials",
+        "secure", "GET", "/api/secure", ("https://trusted-site.com", "https://app.example.com"), "",
+        "app.example.localhost", EVIL,
+    ),
+    DemoCall(
+        "development", "GET", "/api/development", ("http://localhost:3000", "http://localhost:8080"), "",
+        "localhost", "app.example.localhost",
+    ),
+    DemoCall(
+        "subdomains", "GET", "/api/subdomains", (r"https://.*\.example\.com",), "a regular expression",
+        "app.example.localhost", EVIL,
+    ),
+    DemoCall(
+        "pattern", "GET", "/api/pattern", (r"https://app\d+\.example\.com", "https://main.example.com"),
+        "a compiled regular expression: app followed by digits", "app7.example.localhost", "app.example.localhost",
+    ),
+    DemoCall(
+        "users", "GET", "/api/users", ("https://frontend.example.com",), "",
+        "frontend.example.localhost", "app.example.localhost",
+    ),
+    DemoCall(
+        "users-create", "POST", "/api/users", ("https://frontend.example.com",),
+        "request headers Content-Type and X-Requested-With",
+        "frontend.example.localhost", "app.example.localhost", {"X-Requested-With": "fetch"}, JSON_BODY,
+    ),
+    DemoCall(
+        "profile", "GET", "/api/auth/profile", APP, "with credentials; request headers Content-Type and Authorization",
+        "app.example.localhost", EVIL, {"Authorization": "Bearer demo"}, credentials=True,
+    ),
+    DemoCall(
+        "login", "POST", "/api/auth/login", APP, "with credentials", "app.example.localhost", EVIL, credentials=True
+    ),
+    DemoCall(
+        "upload", "POST", "/api/upload", ("https://uploader.example.com",),
+        "exposes X-Upload-ID and X-Processing-Status", "uploader.example.localhost", "app.example.localhost",
+        {"X-File-Name": "notes.txt"}, JSON_BODY,
+    ),
+    DemoCall(
+        "heavy-operation", "POST", "/api/heavy-operation", ("https://client.example.com",),
+        "preflight cached for an hour", "client.example.localhost", "app.example.localhost", json=JSON_BODY,
+    ),
+    DemoCall(
+        "frequent-calls", "GET", "/api/frequent-calls", ("https://dashboard.example.com",),
+        "request headers Content-Type and Authorization", "dashboard.example.localhost", "app.example.localhost",
         {"Authorization": "Bearer demo"},
-        credentials=True,
     ),
     DemoCall(
-        "login", "POST", "/api/auth/login", "https://app.example.com, with credentials", credentials=True
+        "custom-options", "POST", "/api/custom-options", ("https://custom.example.com",),
+        "the view answers its own preflight", "custom.example.localhost", "app.example.localhost", json=JSON_BODY,
     ),
     DemoCall(
-        "upload",
-        "POST",
-        "/api/upload",
-        "https://uploader.example.com, X-Upload-ID and X-Processing-Status exposed",
-        {"X-File-Name": "notes.txt"},
-        JSON_BODY,
+        "complex", "GET", "/api/complex",
+        ("https://prod.example.com", "https://staging.example.com", r"https://.*\.dev\.example\.com",
+         "http://localhost:3000"),
+        "with credentials; request headers X-Custom-*", "pr-1.dev.example.localhost", "app.example.localhost",
+        {"X-Custom-Trace": "demo"}, credentials=True,
     ),
     DemoCall(
-        "heavy-operation",
-        "POST",
-        "/api/heavy-operation",
-        "https://client.example.com, preflight cached for an hour",
-        json=JSON_BODY,
+        "protected", "GET", "/api/protected", APP, "with credentials; login required (X-Demo-User: demo)",
+        "app.example.localhost", EVIL, {"X-Demo-User": "demo"}, credentials=True,
     ),
     DemoCall(
-        "frequent-calls",
-        "GET",
-        "/api/frequent-calls",
-        "https://dashboard.example.com, headers Content-Type and Authorization",
-        {"Authorization": "Bearer demo"},
+        "resource-get", "GET", "/api/users/7", ("https://api-client.example.com",), "a flask-restful GET",
+        "api-client.example.localhost", "admin.example.localhost",
     ),
     DemoCall(
-        "custom-options",
-        "POST",
-        "/api/custom-options",
-        "https://custom.example.com; the view answers its own preflight",
-        json=JSON_BODY,
-    ),
-    DemoCall(
-        "complex",
-        "GET",
-        "/api/complex",
-        "https://prod.example.com, https://staging.example.com, https://*.dev.example.com, "
-        "http://localhost:3000, with credentials, headers X-Custom-*",
-        {"X-Custom-Trace": "demo"},
-        credentials=True,
-    ),
-    DemoCall(
-        "protected",
-        "GET",
-        "/api/protected",
-        "https://app.example.com, with credentials; login required (X-Demo-User: demo)",
-        {"X-Demo-User": "demo"},
-        credentials=True,
-    ),
-    DemoCall("resource-get", "GET", "/api/users/7", "GET: https://api-client.example.com"),
-    DemoCall(
-        "resource-post",
-        "POST",
-        "/api/users/7",
-        "POST: https://admin.example.com, with credentials",
-        json=JSON_BODY,
-        credentials=True,
+        "resource-post", "POST", "/api/users/7", ("https://admin.example.com",), "a flask-restful POST, with credentials",
+        "admin.example.localhost", "api-client.example.localhost", json=JSON_BODY, credentials=True,
     ),
 )
 CALLS_BY_ID = {call.id: call for call in CALLS}
+
+
+def _role(host: str) -> str:
+    if host == "localhost":
+        return "the development example's own origin"
+    if host == EVIL:
+        return "no example lists it"
+    return f"stands for https://{host.removesuffix('.localhost')}.com"
+
+
+HOSTS: dict[str, str] = {
+    host: _role(host)
+    for host in dict.fromkeys(
+        ["localhost", "app.example.localhost", EVIL]
+        + [host for call in CALLS for host in (call.allowed_from, call.refused_from) if host is not None]
+    )
+}
+"""Every host name the page is meant to be opened under, with what it stands for."""
 
 
 def _send(
@@ -260,17 +301,20 @@ def explain(call: DemoCall, origin: str, api: str) -> str:
     return "The API's answer passes the CORS check now; the browser's console says what it saw."
 
 
-def create_page_app(api: str) -> Flask:
+def create_page_app(api: str, port: int) -> Flask:
     """Build the app that serves the demo page.
 
     Args:
-        api: The base URL of the seed's app, e.g. ``http://127.0.0.1:5000``.
+        api: The base URL of the examples' app, e.g. ``http://127.0.0.1:5000``.
+        port: The port the page is served on, under every host name.
 
     Returns:
         A Flask app with the page at ``/`` and the explanations at ``/why``.
     """
     app = Flask(__name__)
-    config = json.dumps({"api": api, "calls": [call.for_script() for call in CALLS]})
+    config = json.dumps(
+        {"api": api, "hosts": HOSTS, "calls": [call.for_script(port) for call in CALLS]}
+    )
     page = PAGE.replace("__CONFIG__", config.replace("<", "\\u003c"))
 
     @app.get("/")
@@ -292,46 +336,77 @@ def create_page_app(api: str) -> Flask:
 PAGE = """<!doctype html>
 <html lang="en">
 <meta charset="utf-8">
-<title>cors demo: the seed's examples in your browser</title>
+<title>cors demo: the flask-cors examples, called from this origin</title>
 <style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }
-  code { font-size: 0.92em; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; vertical-align: top; padding: 0.45rem 0.6rem; border-bottom: 1px solid #ddd; }
-  td.what small { color: #666; display: block; }
-  tr[data-outcome="read"] td.result { color: #126b2f; }
-  tr[data-outcome="blocked"] td.result { color: #a11d1d; }
-  td.result { font-weight: 600; white-space: nowrap; }
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 80rem; padding: 0 1rem; color: #222; }
+  code { font-size: 0.92em; overflow-wrap: anywhere; }
+  h1 { font-size: 1.5rem; margin-bottom: 0.3rem; }
+  #here { font-size: 1.1rem; margin-top: 0; }
+  #here code { font-size: 1.05rem; background: #eef; padding: 0.1rem 0.3rem; }
+  ul#hosts { columns: 3 20rem; padding-left: 1.2rem; margin: 0.3rem 0 1rem; }
+  ul#hosts li { break-inside: avoid; }
+  ul#hosts small, td small { color: #666; }
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-bottom: 1px solid #ddd; }
+  th.what { width: 30%; } th.result { width: 7.5rem; } th.try { width: 22%; }
+  td.what small { display: block; overflow-wrap: anywhere; }
+  td.result span { display: inline-block; font-weight: 600; padding: 0.1rem 0.45rem; border-radius: 0.25rem; }
+  tr[data-outcome="read"] td.result span { color: #0b5a24; background: rgb(190, 235, 200); }
+  tr[data-outcome="blocked"] td.result span { color: #8a1010; background: rgb(248, 200, 200); }
+  td.try a.here { font-weight: 600; color: #222; text-decoration: none; }
 </style>
-<h1>The seed's examples, called from this page</h1>
-<p>This page's origin is <code id="origin"></code>. The API, the seed's
-<code>cross_origin</code> examples, is on <code id="api"></code>. Each row is one
-<code>fetch()</code> made by this page's script. <b>Read</b>: the browser let the
-script read the answer. <b>Blocked</b>: the browser refused; the script only gets a
-<code>TypeError</code>, so the reason shown comes from the demo server, which sends
-the same request to the API and checks the CORS headers that come back, as the
-browser did (the browser's console gives its own wording).</p>
-<p id="compare" hidden>Open this page from another origin to compare: <a id="other"></a>.
-Only loopback origins can be opened by hand; the project's browser tests also load
-this page as <code>https://app.example.com</code>, where the credentialed examples
-succeed.</p>
+<h1>The flask-cors <code>cross_origin</code> examples, called from this page</h1>
+<p id="here">This page's origin is <code id="origin"></code> <small id="role"></small></p>
+<p>The API, every example of the flask-cors documentation on <code>cors</code>, is on
+<code id="api"></code>. The examples' origins (<code>https://app.example.com</code>,
+...) are moved to names a browser on this machine can have
+(<code>http://app.example.localhost:PORT</code>, ...); every other setting is as documented.
+Each row is one <code>fetch()</code> made by this page's script. <b>Read</b>: the browser
+let the script read the answer. <b>Blocked</b>: the browser refused; the script only gets a
+<code>TypeError</code>, so the reason shown comes from the demo server, which sends the same
+request to the API and checks the CORS headers that come back, as the browser did (the
+browser's console gives its own wording). The last column opens this page as an origin the
+example allows and one it refuses.</p>
+<p>Open this page as:</p>
+<ul id="hosts"></ul>
 <table>
-  <thead><tr><th>Call</th><th>Result</th><th>Why</th></tr></thead>
+  <thead><tr><th class="what">Call</th><th class="result">Here</th><th class="why">Why</th><th class="try">Try it from</th></tr></thead>
   <tbody id="calls"></tbody>
 </table>
 <script type="application/json" id="config">__CONFIG__</script>
 <script>
 "use strict";
 const config = JSON.parse(document.getElementById("config").textContent);
+const here = location.hostname;
 document.getElementById("origin").textContent = location.origin;
+document.getElementById("role").textContent = config.hosts[here] ? `(${config.hosts[here]})` : "";
 document.getElementById("api").textContent = config.api;
-if (["localhost", "127.0.0.1"].includes(location.hostname)) {
-  const other = new URL("/", location.href);
-  other.hostname = location.hostname === "localhost" ? "127.0.0.1" : "localhost";
-  const link = document.getElementById("other");
-  link.href = other.href;
-  link.textContent = other.origin;
-  document.getElementById("compare").hidden = false;
+
+function pageAt(host) {
+  const url = new URL("/", location.href);
+  url.hostname = host;
+  return url;
+}
+
+function hostLink(host, short) {
+  const link = document.createElement("a");
+  link.href = pageAt(host).href;
+  link.textContent = short ? host : pageAt(host).origin;
+  if (host === here) link.className = "here";
+  return link;
+}
+
+for (const [host, role] of Object.entries(config.hosts)) {
+  const item = document.createElement("li");
+  item.dataset.host = host;
+  item.append(hostLink(host));
+  if (host === here) item.append(" (this page)");
+  if (role) {
+    const small = document.createElement("small");
+    small.textContent = ` ${role}`;
+    item.append(small);
+  }
+  document.getElementById("hosts").append(item);
 }
 
 function describe(call) {
@@ -341,27 +416,47 @@ function describe(call) {
   return extras.length ? ` (${extras.join(", ")})` : "";
 }
 
+function tryFrom(cell, call) {
+  const parts = [];
+  if (call.allowedFrom) parts.push(["allowed: ", call.allowedFrom]);
+  else parts.push(["allowed from no origin", null]);
+  if (call.refusedFrom) parts.push(["refused: ", call.refusedFrom]);
+  else parts.push(["refused from no origin", null]);
+  for (const [label, host] of parts) {
+    const line = document.createElement("div");
+    line.append(label);
+    if (host) line.append(hostLink(host, true));
+    if (host === here) line.append(" (here)");
+    cell.append(line);
+  }
+}
+
 async function run(call) {
   const row = document.getElementById("calls").insertRow();
   row.dataset.call = call.id;
-  const [what, result, why] = [row.insertCell(), row.insertCell(), row.insertCell()];
+  const [what, result, why, tryCell] = [row.insertCell(), row.insertCell(), row.insertCell(), row.insertCell()];
   what.className = "what";
   result.className = "result";
   why.className = "why";
-  what.innerHTML = "<code></code><small></small>";
-  what.firstChild.textContent = `${call.method} ${call.path}${describe(call)}`;
-  what.lastChild.textContent = `Allows: ${call.allows}`;
+  tryCell.className = "try";
+  what.innerHTML = "<code></code><small></small><small></small>";
+  what.children[0].textContent = `${call.method} ${call.path}${describe(call)}`;
+  what.children[1].textContent = `Origins: ${call.origins.join(", ")}`;
+  const documented = call.documented.join(", ") === call.origins.join(", ") ? "" : ` (documented: ${call.documented.join(", ")})`;
+  what.children[2].textContent = [documented.trim(), call.note].filter(Boolean).join("; ");
+  tryFrom(tryCell, call);
+  result.append(document.createElement("span"));
   const init = {method: call.method, headers: call.headers, credentials: call.credentials};
   if (call.body !== null) init.body = call.body;
   try {
     const response = await fetch(config.api + call.path, init);
     const text = await response.text();
     row.dataset.outcome = "read";
-    result.textContent = `Read ${response.status}`;
+    result.firstChild.textContent = `Read ${response.status}`;
     why.textContent = `The API's CORS headers let this origin read: ${text.trim()}`;
   } catch (error) {
     row.dataset.outcome = "blocked";
-    result.textContent = "Blocked";
+    result.firstChild.textContent = "Blocked";
     why.textContent = `${error.name}: ${error.message}. Asking the demo server why...`;
     const answer = await fetch("/why", {
       method: "POST",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import flask_cors  # type: ignore[import-untyped]
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
+from flask.views import MethodView
 
 from cors import CORS, cross_origin
-from cors._cli import cors_group
+from cors._cli import WIDTH, cors_group
 
 SITE = "https://app.example.com"
+PARTNERS = [f"https://partner-{n}.example.org" for n in range(12)]
 
 
 @pytest.fixture
@@ -23,7 +28,12 @@ def app() -> Flask:
         return "orders"
 
     @app.route("/api/special")
-    @cross_origin(origins=["https://special.example.com"], supports_credentials=True)
+    @cross_origin(
+        origins=["https://special.example.com"],
+        supports_credentials=True,
+        allow_headers=["Content-Type", "Authorization"],
+        expose_headers=["X-Total-Count"],
+    )
     def special() -> ResponseReturnValue:
         return "special"
 
@@ -31,6 +41,11 @@ def app() -> Flask:
     @cross_origin(origins=[SITE])
     def own() -> ResponseReturnValue:
         return "own"
+
+    @app.route("/partners")
+    @cross_origin(origins=PARTNERS, send_wildcard=False)
+    def partners() -> ResponseReturnValue:
+        return "partners"
 
     @app.route("/plain")
     def plain() -> ResponseReturnValue:
@@ -46,22 +61,59 @@ def run(app: Flask, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def blocks(output: str) -> dict[str, list[str]]:
+    """The blocks of `flask cors routes`, by route, each as its lines after the heading."""
+    found = {}
+    for block in output.strip("\n").split("\n\n"):
+        head, *lines = block.splitlines()
+        found[head.split()[0]] = lines
+    return found
+
+
 def test_routes_shows_policies_and_sources(app: Flask) -> None:
-    """Each route shows its policy, each part with the layer it came from."""
+    """Each route shows its policy, each setting with the layer it came from."""
     code, output = run(app, "routes")
     assert code == 0
-    lines = {line.split()[0]: line for line in output.splitlines()[2:]}
-    assert "https://app.example.com [path rule '/api/*']" in lines["orders"]
-    assert "GET, PUT [path rule '/api/*']" in lines["orders"]
-    assert "600 [app.config]" in lines["orders"]
-    assert "no [default]" in lines["orders"]
-    assert "https://special.example.com [@cross_origin]" in lines["special"]
-    assert "yes [@cross_origin]" in lines["special"]
-    assert "600 [app.config]" in lines["special"]
-    assert "https://app.example.com [@cross_origin]" in lines["own"]
-    assert "- [default]" in lines["own"]
-    assert lines["plain"].endswith("no CORS")
-    assert output.splitlines()[0].split()[:3] == ["Endpoint", "Methods", "Rule"]
+    shown = blocks(output)
+    assert shown["/api/orders"] == [
+        "  origins                https://app.example.com  [path rule '/api/*']",
+        "  methods                GET, PUT  [path rule '/api/*']",
+        "  allow_headers          *  [default]",
+        "  expose_headers         -  [default]",
+        "  supports_credentials   False  [default]",
+        "  max_age                600  [app.config]",
+        "  allow_private_network  False  [default]",
+    ]
+    assert "  origins                https://app.example.com  [@cross_origin]" in shown["/own"]
+    assert "  max_age                600  [app.config]" in shown["/own"]
+    assert shown["/plain"] == ["  no CORS: a browser lets no other origin read it"]
+    assert output.splitlines()[0] == "/api/orders  GET, PUT  (orders)"
+
+
+def test_routes_shows_request_and_exposed_headers(app: Flask) -> None:
+    """The allowed request headers and the exposed headers of a route are shown, with their source."""
+    shown = blocks(run(app, "routes")[1])["/api/special"]
+    assert "  allow_headers          Authorization, Content-Type  [@cross_origin]" in shown
+    assert "  expose_headers         X-Total-Count  [@cross_origin]" in shown
+    assert "  supports_credentials   True  [@cross_origin]" in shown
+
+
+def test_routes_shows_other_settings_only_when_set(app: Flask) -> None:
+    """A setting outside the usual seven appears only on routes where a layer sets it."""
+    shown = blocks(run(app, "routes")[1])
+    assert "  send_wildcard          False  [@cross_origin]" in shown["/partners"]
+    assert not any("send_wildcard" in line for line in shown["/own"])
+
+
+def test_routes_fit_a_100_column_terminal(app: Flask) -> None:
+    """Long values wrap under their column, so no line is wider than 100 columns."""
+    output = run(app, "routes")[1]
+    assert max(len(line) for line in output.splitlines()) <= WIDTH
+    origins = [line for line in blocks(output)["/partners"] if line.startswith("  origins") or line.startswith("   ")]
+    assert len(origins) > 1
+    assert all(line.startswith(" " * 25) for line in origins[1:])
+    value = " ".join(line[25:] for line in origins).removesuffix("[@cross_origin]").strip()
+    assert value.split(", ") == sorted(PARTNERS)
 
 
 def test_check_allowed_preflighted_call(app: Flask) -> None:
@@ -76,24 +128,53 @@ def test_check_allowed_preflighted_call(app: Flask) -> None:
 
 
 @pytest.mark.parametrize(
+    "header",
+    ["Authorization: Bearer x", "authorization:Bearer x", "Authorization"],
+    ids=["curl", "curl-no-space", "name"],
+)
+def test_check_reads_curl_style_headers(app: Flask, header: str) -> None:
+    """`--header` and `-H` take a name or curl's `Name: value` and ask the preflight about the name only."""
+    code, output = run(app, "check", "/api/special", "--origin", "https://special.example.com", "-H", header)
+    assert code == 0, output
+    assert "  Access-Control-Allow-Headers: authorization\n" in output
+
+
+def test_check_rejects_a_header_that_is_not_a_name(app: Flask) -> None:
+    """A `--header` whose name part is not a header name exits 2 and shows both accepted forms."""
+    code, output = run(app, "check", "/api/orders", "--origin", SITE, "--header", "Bad Name: x")
+    assert code == 2
+    assert "'Authorization: Bearer x'" in output
+
+
+@pytest.mark.parametrize(
     ("args", "reason"),
     [
         (["/api/orders", "--origin", "https://evil.example"], "Why: origin not allowed: add it to origins."),
-        (["/api/orders", "--origin", SITE, "--method", "DELETE"], "Why: method 'DELETE' not allowed: add it to methods."),
+        (["/api/orders", "--origin", SITE, "-X", "DELETE"], "Why: method 'DELETE' not allowed: add it to methods."),
+        (
+            ["/api/special", "--origin", "https://special.example.com", "--header", "X-Trace: 1"],
+            "Why: request header 'x-trace' not allowed: add it to allow_headers.",
+        ),
         (
             ["/api/orders", "--origin", SITE, "--credentials"],
-            "Refused by the browser: credentials are sent, but Access-Control-Allow-Credentials is not 'true'.",
+            "Refused by the browser: credentials are sent, but Access-Control-Allow-Credentials is not 'true'.\n"
+            "  Why: supports_credentials is False [default]: set it to True, with a list of origins.\n",
+        ),
+        (
+            ["/api/orders", "--origin", SITE, "--credentials", "-X", "PUT"],
+            "Preflight (OPTIONS) response headers:\n  Access-Control-Allow-Origin: https://app.example.com\n",
         ),
         (["/plain", "--origin", SITE], "GET /plain: no CORS policy covers it"),
         (["/own", "--origin", SITE, "--method", "POST"], "POST /own is answered 405 Method Not Allowed, no CORS policy"),
     ],
-    ids=["origin", "method", "credentials", "uncovered", "405"],
+    ids=["origin", "method", "header", "credentials", "credentials-preflight", "uncovered", "405"],
 )
 def test_check_refused_call(app: Flask, args: list[str], reason: str) -> None:
     """A refused call exits 1 and says why and what to change."""
     code, output = run(app, "check", *args)
     assert code == 1, output
     assert reason in output
+    assert "Why: " in output or "no CORS policy" in output
 
 
 def test_check_bad_arguments_exit_2(app: Flask) -> None:
@@ -111,7 +192,7 @@ def test_command_is_registered_for_every_app() -> None:
 
 
 def test_check_without_extension() -> None:
-    """Decorated views are checked in apps without the extension too; empty answers say so."""
+    """Decorated views are checked in apps without the extension too; refusals say which setting to change."""
     app = Flask(__name__)
 
     @app.route("/wild", methods=["GET", "PUT"])
@@ -128,3 +209,107 @@ def test_check_without_extension() -> None:
     code, output = run(app, "check", "/wild", "--origin", SITE, "--header", "Authorization")
     assert code == 1
     assert "Why: request header 'authorization' not allowed: add it to allow_headers." in output
+
+
+def test_check_credentials_against_a_wildcard_answer_names_send_wildcard() -> None:
+    """A credentialed call to a route answering '*' says to turn send_wildcard off."""
+    app = Flask(__name__)
+
+    @app.route("/wild")
+    @cross_origin(send_wildcard=True)
+    def wild() -> ResponseReturnValue:
+        return "wild"
+
+    code, output = run(app, "check", "/wild", "--origin", SITE, "--credentials")
+    assert code == 1
+    assert "  Why: send_wildcard is True [@cross_origin], and '*' cannot carry credentials" in output
+
+
+# --- apps that still use flask-cors ---------------------------------------------
+
+
+def flask_cors_app(extension: str | None, decorator: bool) -> Flask:
+    """An app with flask-cors's extension on the app or a blueprint, and/or its decorator on a view."""
+    app = Flask(__name__)
+    legacy = Blueprint("legacy", __name__, url_prefix="/legacy")
+
+    @legacy.route("/items")
+    def items() -> ResponseReturnValue:
+        return "items"
+
+    def old() -> ResponseReturnValue:
+        return "old"
+
+    view = cast("object", flask_cors.cross_origin(origins=[SITE])(old)) if decorator else old
+    app.add_url_rule("/old", "old", view)  # type: ignore[arg-type]
+
+    @app.route("/new")
+    @cross_origin(origins=[SITE])
+    def new() -> ResponseReturnValue:
+        return "new"
+
+    if extension == "blueprint":
+        flask_cors.CORS(legacy, origins=[SITE])
+    app.register_blueprint(legacy)
+    if extension == "app":
+        flask_cors.CORS(app, origins=[SITE])
+    return app
+
+
+@pytest.mark.parametrize(
+    ("extension", "decorator", "said", "old", "items"),
+    [
+        ("app", False, "its CORS extension (on the app)", "CORS by flask-cors's CORS extension", "CORS by flask-cors's CORS extension"),
+        ("blueprint", False, "its CORS extension (on the blueprint 'legacy')", "no CORS", "CORS by flask-cors's CORS extension"),
+        (None, True, "its @cross_origin decorator", "CORS by flask-cors's @cross_origin", "no CORS"),
+    ],
+    ids=["extension", "blueprint-extension", "decorator"],
+)
+def test_routes_says_where_flask_cors_answers(
+    extension: str | None, decorator: bool, said: str, old: str, items: str
+) -> None:
+    """On an app that still uses flask-cors, routes says so, and marks the routes it answers instead of 'no CORS'."""
+    code, output = run(flask_cors_app(extension, decorator), "routes")
+    assert code == 0
+    assert output.startswith(f"This app still uses flask-cors: {said}.")
+    shown = blocks(output.split("\n\n", 1)[1])
+    assert shown["/old"][0].startswith(f"  {old}")
+    assert shown["/legacy/items"][0].startswith(f"  {items}")
+    assert "  origins                https://app.example.com  [@cross_origin]" in shown["/new"]
+
+
+def test_routes_of_a_cors_only_app_mention_no_flask_cors(app: Flask) -> None:
+    """An app without flask-cors gets no flask-cors note."""
+    assert "flask-cors" not in run(app, "routes")[1]
+
+
+@pytest.mark.parametrize("extension", ["app", None], ids=["extension", "decorator"])
+def test_check_says_flask_cors_answers(extension: str | None) -> None:
+    """`check` on a route flask-cors answers says so and exits 3, neither allowed nor refused."""
+    code, output = run(flask_cors_app(extension, extension is None), "check", "/old", "--origin", SITE)
+    assert code == 3, output
+    assert "CORS by flask-cors's" in output
+    assert "cannot simulate" in output
+    assert "no CORS policy" not in output
+
+
+def test_routes_sees_flask_cors_on_a_view_class_method() -> None:
+    """flask-cors's decorator on a method of a class-based view is found too."""
+    app = Flask(__name__)
+
+    class Items(MethodView):
+        def get(self) -> ResponseReturnValue:
+            return "items"
+
+    Items.get = flask_cors.cross_origin(origins=[SITE])(Items.get)  # type: ignore[method-assign]
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    output = run(app, "routes")[1]
+    assert "its @cross_origin decorator" in output
+    assert blocks(output.split("\n\n", 1)[1])["/items"] == ["  CORS by flask-cors's @cross_origin, not shown"]
+
+
+def test_check_notes_flask_cors_alongside_a_cors_policy() -> None:
+    """A route that cors covers while flask-cors's extension also runs is checked, with a note that flask-cors adds headers too."""
+    code, output = run(flask_cors_app("app", False), "check", "/new", "--origin", SITE)
+    assert code == 0, output
+    assert "  (flask-cors is also installed on this route: its headers are not shown;" in output

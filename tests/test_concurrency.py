@@ -4,7 +4,10 @@ The app runs under Werkzeug's threaded server on 127.0.0.1 (a free port), in
 a thread of the test process. The clients are 50 threads of a child process,
 each with its own ``http.client`` connection and its own Origin; Werkzeug's
 server closes every connection after one answer, so each request reconnects.
-Bounded in count and in time; nothing leaves the loopback interface.
+Bounded in count, not in time: every client makes its requests, however slow
+the machine. The time-outs only catch a hang (a server that stops answering,
+a client that never ends) and are far above any honest run; no wall-clock
+time is asserted. Nothing leaves the loopback interface.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -27,8 +29,11 @@ from cors import CORS, cross_origin
 
 CLIENTS = 50
 REQUESTS_PER_CLIENT = 400
-TIME_LIMIT = 40.0
-"""Seconds for the whole load; the run fails past it (the child is killed 10 s later)."""
+SOCKET_TIMEOUT_S = 60.0
+"""How long one client waits for one answer before it counts the server as hung."""
+HANG_TIMEOUT_S = 900.0
+"""How long the whole load may take before the child process counts as hung (an honest
+run takes well under a minute on 2 busy cores)."""
 
 ALLOWED = [f"https://c{i}.allowed.example" for i in range(0, CLIENTS, 2)]
 # Look-alikes of the allowed origins: a suffix domain, or another scheme.
@@ -73,7 +78,7 @@ def server() -> Iterator[BaseWSGIServer]:
     finally:
         served.shutdown()
         served.server_close()
-        thread.join(timeout=10)
+        thread.join(timeout=SOCKET_TIMEOUT_S)
     assert not thread.is_alive()
 
 
@@ -124,18 +129,15 @@ def check(origin: str, allowed: bool, method: str, path: str, asked: str | None,
     return None if problem is None else f"{origin} {method} {path}: {problem}"
 
 
-def run_client(port: int, index: int, deadline: float, results: list[tuple[int, list[str]]]) -> None:
+def run_client(port: int, index: int, results: list[tuple[int, list[str]]]) -> None:
     """One client: REQUESTS_PER_CLIENT requests with its own Origin, each response checked."""
     allowed = index % 2 == 0
     origin = ALLOWED[index // 2] if allowed else REFUSED[index // 2]
     problems: list[str] = []
     done = 0
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=SOCKET_TIMEOUT_S)
     try:
         for number in range(REQUESTS_PER_CLIENT):
-            if time.monotonic() > deadline:
-                problems.append(f"{origin}: out of time after {done} requests")
-                break
             method, path, preflight = CALLS[(number + index) % len(CALLS)]
             headers = {"Origin": origin}
             asked = None
@@ -157,44 +159,38 @@ def run_client(port: int, index: int, deadline: float, results: list[tuple[int, 
         results.append((done, problems))
 
 
-def run_clients(port: int, time_limit: float) -> tuple[int, list[str]]:
-    """Run every client at once; return the requests done and the problems found."""
+def run_clients(port: int) -> tuple[int, list[str]]:
+    """Run every client at once until each has made its requests; return the requests done and the problems found."""
     results: list[tuple[int, list[str]]] = []
-    deadline = time.monotonic() + time_limit
     clients = [
-        threading.Thread(target=run_client, args=(port, index, deadline, results), daemon=True)
+        threading.Thread(target=run_client, args=(port, index, results), daemon=True)
         for index in range(CLIENTS)
     ]
     for client in clients:
         client.start()
     for client in clients:
-        client.join(timeout=max(0.0, deadline + 5 - time.monotonic()))
+        client.join()  # a hung socket ends by its own time-out; the parent guards the rest
     problems = [problem for _, found in results for problem in found]
-    if any(client.is_alive() for client in clients):
-        problems.append("clients still running after the time limit")
     return sum(done for done, _ in results), problems
 
 
 def test_concurrent_clients_each_get_their_own_answer(server: BaseWSGIServer) -> None:
     """50 concurrent clients, half allowed and half refused, each get their own origin or no CORS headers, 20,000 times."""
     port = server.server_address[1]
-    started = time.monotonic()
     # The clients run in a child process, so that the server has this process's
     # GIL to itself; typeguard's run-time checks, which every other test keeps,
     # are suppressed here: the load measures answers, not annotations.
     with suppress_type_checks():
         child = subprocess.run(
-            [sys.executable, __file__, str(port), str(TIME_LIMIT)],
-            capture_output=True, text=True, timeout=TIME_LIMIT + 10, check=False,
+            [sys.executable, __file__, str(port)],
+            capture_output=True, text=True, timeout=HANG_TIMEOUT_S, check=False,
         )
-    elapsed = time.monotonic() - started
     assert child.returncode == 0, child.stderr
     report = json.loads(child.stdout)
     assert report["problems"][:20] == [], f"{len(report['problems'])} problems"
     assert report["done"] == CLIENTS * REQUESTS_PER_CLIENT
-    assert elapsed < TIME_LIMIT
 
 
 if __name__ == "__main__":
-    done, problems = run_clients(int(sys.argv[1]), float(sys.argv[2]))
+    done, problems = run_clients(int(sys.argv[1]))
     print(json.dumps({"done": done, "problems": problems}))

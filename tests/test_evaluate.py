@@ -156,10 +156,10 @@ def test_preflight_method_must_be_listed(request_method: str, allowed: bool) -> 
     """A preflight is allowed only for a listed method (its upper case counts, as Flask serves it)."""
     decision = decide(resolve(CorsPolicy(methods=["PUT", "DELETE"])), preflight(method=request_method))
     assert decision.allowed is allowed
-    # Refused or not, the allowed origin is named with the allowed methods, so
-    # the browser reports the method as the cause.
+    # Refused or not, the allowed origin is named, so the browser reports
+    # the method as the cause.
     assert decision.headers[ACAO] == SITE
-    assert (request_method in decision.headers[ACAM].split(", ")) is allowed
+    assert (request_method in decision.headers.get(ACAM, "-").split(", ")) is allowed
 
 
 def test_head_preflight_is_allowed_wherever_get_is() -> None:
@@ -221,11 +221,11 @@ def test_first_refusal_is_the_reported_one() -> None:
     """With a refused method and refused headers, the method is reported; of two refused headers, the first."""
     policy = resolve(CorsPolicy(methods=["PUT"], allow_headers=["X-Ok"]))
     both = decide(policy, preflight(method="DELETE", headers="x-no,x-ok,x-also-no"))
-    assert (both.refused_by, both.detail, both.headers[ACAH]) == ("method", "DELETE", "x-ok")
+    assert (both.refused_by, both.detail, ACAH in both.headers) == ("method", "DELETE", False)
     headers = decide(policy, preflight(headers="x-no,x-ok,x-also-no"))
     assert (headers.refused_by, headers.detail) == ("header", "x-no")
-    overlong = decide(policy, preflight(method="DELETE", headers="x-ok," * 2000))
-    assert (overlong.refused_by, ACAH in overlong.headers) == ("method", False)
+    overlong = decide(policy, preflight(headers="x-ok," * 2000))
+    assert (overlong.refused_by, ACAH in overlong.headers) == ("header", False)
 
 
 def test_overlong_request_headers_are_refused() -> None:

@@ -1,6 +1,6 @@
 """Hostile traffic never grows a worker's memory: no request value becomes a key of a lasting structure.
 
-Each run sends ten thousand requests with values chosen to be distinct
+Each run sends five thousand requests with values chosen to be distinct
 (origins, preflight methods, header lists, paths) and measures, with
 ``tracemalloc``, the memory still held after a warm-up and at the end.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import io
+import logging
 import tracemalloc
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,8 +22,8 @@ from flask.views import MethodView
 from cors import CORS, cross_origin
 
 SITE = "https://app.example.com"
-WARM_UP = 1_000
-REQUESTS = 10_000
+WARM_UP = 500
+REQUESTS = 5_500
 # Retained growth allowed between the warm-up and the end: a small constant
 # (interpreter caches, a few free lists), far below the ~1 byte per request
 # that any per-request key would cost.
@@ -99,8 +100,10 @@ def retained() -> int:
 
 @pytest.mark.parametrize("entry", ["decorator", "extension"])
 def test_hostile_stream_leaves_memory_flat(entry: str) -> None:
-    """Ten thousand requests with new origins, methods, header lists and paths hold no more memory."""
+    """Five thousand requests with new origins, methods, header lists and paths hold no more memory."""
     app = make_app(entry)
+    # Log records are kept by pytest's capture, not by the library: none are made here.
+    logging.disable(logging.CRITICAL)
     tracemalloc.start()
     try:
         serve(app, range(WARM_UP))
@@ -109,4 +112,5 @@ def test_hostile_stream_leaves_memory_flat(entry: str) -> None:
         growth = retained() - before
     finally:
         tracemalloc.stop()
+        logging.disable(logging.NOTSET)
     assert growth < SLACK, f"{growth} bytes retained over {REQUESTS - WARM_UP} requests"

@@ -27,8 +27,8 @@ class Example:
 
 
 EXAMPLES = [
-    Example("/api/data", "GET", "https://any.example", "null", {"message": "CORS-enabled data"}),
-    Example("/api/public", "GET", "https://any.example", "null", {"data": "public information"}),
+    Example("/api/data", "GET", "https://any.example", "https://any.example/", {"message": "CORS-enabled data"}),
+    Example("/api/public", "GET", "https://any.example", "https://any.example/", {"data": "public information"}),
     Example("/api/secure", "GET", "https://trusted-site.com", "https://trusted-site.com.evil.net", {"data": "restricted data"}),
     Example("/api/secure", "GET", "https://app.example.com", "http://app.example.com", {"data": "restricted data"}),
     Example("/api/development", "GET", "http://localhost:3000", "http://localhost:3001", {"data": "development data"}),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
@@ -16,6 +16,8 @@ from cors import CorsPolicy, cross_origin
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
+LOCAL = "http://localhost:3000"
+"""A front end in local development, calling its API on http://localhost."""
 
 ITEMS = {1: "first"}
 SESSION_COOKIE = "session"
@@ -69,6 +71,28 @@ def create_app() -> Flask:
     def patchable() -> ResponseReturnValue:
         return {"method": request.method}
 
+    # QUERY (a safe method with a body, draft-ietf-httpbis-safe-method-w-body).
+    @app.route("/searchable", methods=["QUERY"])
+    @cross_origin(origins=[APP], methods=["QUERY"])
+    def searchable() -> ResponseReturnValue:
+        return {"method": request.method, "query": request.get_json()}
+
+    # Authorization, listed by name and under "*".
+    @app.route("/account")
+    @cross_origin(origins=[APP], allow_headers=["Authorization"])
+    def account() -> ResponseReturnValue:
+        return {"authorization": request.headers.get("Authorization")}
+
+    @app.route("/account-any-header")
+    @cross_origin(origins=[APP], allow_headers="*")
+    def account_any_header() -> ResponseReturnValue:
+        return {"authorization": request.headers.get("Authorization")}
+
+    @app.route("/account-other-header")
+    @cross_origin(origins=[APP], allow_headers=["X-Request-Id"])
+    def account_other_header() -> ResponseReturnValue:
+        return {"authorization": request.headers.get("Authorization")}
+
     # Credentials: a cookie set by one credentialed call, sent with the next.
     @app.route("/session", methods=["POST", "DELETE"])
     @cross_origin(LOGIN, allow_headers=["X-Csrf-Token"])
@@ -84,6 +108,20 @@ def create_app() -> Flask:
     @cross_origin(LOGIN)
     def whoami() -> ResponseReturnValue:
         return {"session": request.cookies.get(SESSION_COOKIE)}
+
+    # Local development: page and API on http://localhost, two cookies, one Secure.
+    @app.route("/local-session", methods=["POST"])
+    @cross_origin(origins=[LOCAL], supports_credentials=True)
+    def local_session() -> ResponseReturnValue:
+        response = jsonify(logged_in=True)
+        response.set_cookie("plain", "1", httponly=True, samesite="Lax")
+        response.set_cookie("secure", "1", secure=True, httponly=True, samesite="Lax")
+        return response
+
+    @app.route("/local-whoami")
+    @cross_origin(origins=[LOCAL], supports_credentials=True)
+    def local_whoami() -> ResponseReturnValue:
+        return {"cookies": sorted(request.cookies)}
 
     @app.route("/whoami-without-credentials")
     @cross_origin(origins=[APP])
@@ -112,6 +150,15 @@ def create_app() -> Flask:
     def previews() -> ResponseReturnValue:
         return {"previews": "pull request builds"}
 
+    # No library: a preflight answered by hand with Access-Control-Allow-Headers: *,
+    # which the Fetch standard does not read as covering Authorization.
+    @app.route("/bare-any-header", methods=["GET", "OPTIONS"])
+    def bare_any_header() -> ResponseReturnValue:
+        cors = {"Access-Control-Allow-Origin": APP, "Access-Control-Allow-Headers": "*"}
+        if request.method == "OPTIONS":
+            return "", 204, cors
+        return {"authorization": request.headers.get("Authorization")}, 200, cors
+
     # Preflight caching.
     @app.route("/cached", methods=["PUT"])
     @cross_origin(origins=[APP], max_age=600)
@@ -122,6 +169,37 @@ def create_app() -> Flask:
     @cross_origin(origins=[APP], max_age=0)
     def uncached() -> ResponseReturnValue:
         return {"cached": False}
+
+    @app.route("/default-age", methods=["PUT"])
+    @cross_origin(origins=[APP])
+    def default_age() -> ResponseReturnValue:
+        return {"cached": False}
+
+    # Redirects (to the same server, keeping the query).
+    def to_item(code: int) -> ResponseReturnValue:
+        query = request.query_string.decode()
+        return redirect(f"/items/1?{query}" if query else "/items/1", code)
+
+    @app.route("/moved")
+    @cross_origin(origins=[APP])
+    def moved() -> ResponseReturnValue:
+        return to_item(302)
+
+    @app.route("/moved-without-cors")
+    def moved_without_cors() -> ResponseReturnValue:
+        return to_item(302)
+
+    @app.route("/moved-put", methods=["PUT"])
+    @cross_origin(origins=[APP], allow_headers=["X-Request-Id"])
+    def moved_put() -> ResponseReturnValue:
+        return to_item(307)
+
+    @app.route("/moved-preflight", methods=["PUT", "OPTIONS"])
+    @cross_origin(origins=[APP], automatic_options=False)
+    def moved_preflight() -> ResponseReturnValue:
+        if request.method == "OPTIONS":
+            return to_item(307)
+        return {"method": request.method}
 
     # Error statuses the page must be able to read.
     @app.route("/forbidden")

@@ -109,8 +109,13 @@ def create_guarded_app() -> Flask:
 
 
 def create_unintercepted_app() -> Flask:
-    """Build the rules app's users under ``/api/*``, with ``intercept_exceptions=False``."""
+    """Build the rules app's users and an unhandled error under ``/api/*``, with ``intercept_exceptions=False``."""
     app = Flask(__name__)
     _users(app)
+
+    @app.route("/api/boom")
+    def boom() -> ResponseReturnValue:
+        raise RuntimeError("an unhandled error in the view")
+
     CORS(app, resources=API_RULE, intercept_exceptions=False)
     return app

@@ -1,89 +1,62 @@
-"""The parts of the browser tests: servers on loopback, Chromium, pages at any origin.
+"""What the browser tests ask and expect: calls as data, what the page sees, the engines' reasons.
 
 This module does not import ``cors`` (``conftest.py`` imports it, and
 typeguard only instruments ``cors`` if the tests import it first).
 
-How a page gets an origin such as ``https://app.example.com`` without DNS or a
-certificate: the tab's requests to that origin (and only those) are rewritten,
-through the Chrome DevTools Protocol, to a real page server on 127.0.0.1; the
-page does not see the rewrite and keeps the origin it asked for. The API is
-never intercepted: its preflights and responses come from its Werkzeug server
-and are judged by Chromium's own CORS checks.
-
-Two traps this avoids:
-
-- Playwright's ``page.route()``/``context.route()``: while any route is active,
-  Playwright answers every CORS preflight of the page itself with a
-  permissive 204 (to any URL), so the library's answer would never be seen.
-- Local Network Access: a document that Chromium believes public (for
-  example one fulfilled from DevTools) may not call 127.0.0.1 unless the user
-  allows it, and an insecure one (``http://app.example.com``) never may. A
-  document loaded from 127.0.0.1 is in the loopback address space, like the
-  API, so no such check applies, and no permission or feature flag is needed.
+A test opens a :class:`Page` at an origin in one engine, makes a :class:`Call`
+to a :class:`~.servers.LiveServer` and checks the :data:`Outcome` against an
+:data:`Expected`, written once for every engine. A refusal names its reason
+as a :class:`Reason`, which holds the words each engine logs for it.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-import os
-import shutil
-import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cached_property
+from typing import Literal
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from .engines import Engine, Tab
+from .servers import LiveServer, Seen
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-    from collections.abc import Iterable
-    from types import TracebackType
-
-    from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Page, Playwright
-
-CHROMIUM_ENV = "CHROMIUM"
-"""Environment variable naming the Chromium executable (default /usr/bin/chromium)."""
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-INSTALL_HINT = (
-    "install Debian's Chromium as root with `apt-get update && apt-get install -y chromium` "
-    f"(or point ${CHROMIUM_ENV} at a Chromium executable)"
-)
-
-# Flags for a quiet, hermetic headless Chromium; Playwright adds --headless,
-# --no-sandbox (needed as root) and a fresh --user-data-dir of our choosing.
-CHROMIUM_ARGS = (
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-# Chromium blocks third-party cookies by default (the cookie shows up in the
-# DevTools log as blocked by "UserPreferences"), and always in off-the-record
-# contexts. A cross-site credentialed fetch only carries cookies with the
-# profile setting Chrome calls "Allow third-party cookies", so the browser runs
-# one persistent profile with that setting.
-PROFILE_PREFERENCES = {"profile": {"cookie_controls_mode": 0}}
-TIMEOUT_MS = 10_000
-REASON_WAIT_S = 2.0
+__all__ = [
+    "ANY_ORIGIN_CREDENTIALS",
+    "MULTIPLE_ALLOW_ORIGIN",
+    "NOT_OK_STATUS",
+    "NO_ALLOW_ORIGIN",
+    "NO_CREDENTIALS",
+    "PREFLIGHT",
+    "Blocked",
+    "Call",
+    "Expected",
+    "LiveServer",
+    "Outcome",
+    "Page",
+    "Read",
+    "Reads",
+    "Reason",
+    "Refused",
+    "Seen",
+    "check",
+    "header_not_allowed",
+    "method_not_allowed",
+]
 
 # The script the page runs: what fetch() resolves to, as the page sees it.
 FETCH_JS = """async ([url, init]) => {
   try {
     const response = await fetch(url, init);
     const headers = Object.fromEntries(response.headers);
-    return {read: true, status: response.status, headers, body: await response.text()};
+    return {read: true, status: response.status, headers, body: await response.text(),
+            url: response.url, redirected: response.redirected};
   } catch (error) {
     return {read: false, error: `${error.name}: ${error.message}`};
   }
 }"""
-BLANK_PAGE = "<!doctype html><meta charset=utf-8><title>page</title><p>A page of this origin.</p>"
-SANDBOXED = "sandbox allow-scripts"
-"""The CSP that gives a document the opaque origin ``null``."""
-NULL_ORIGIN_PAGE = "https://sandboxed.example"
-"""Where a ``null``-origin page is opened from (its origin is ``null`` all the same)."""
+
+_pages = itertools.count(1)
 
 
 # --- what the page sees -------------------------------------------------------
@@ -96,6 +69,8 @@ class Read:
     status: int
     body: str
     headers: Mapping[str, str]
+    url: str = ""
+    redirected: bool = False
 
     def json(self) -> object:
         """Return the body parsed as JSON."""
@@ -108,13 +83,20 @@ class Blocked:
 
     Attributes:
         error: What the script caught, e.g. ``TypeError: Failed to fetch``.
-        reason: Why, as Chromium logs it to the page's console (the part
-            after "has been blocked by CORS policy: "); empty when it logged
-            no CORS error.
+        engine: The engine that refused.
     """
 
     error: str
-    reason: str
+    engine: Engine
+    _reason: Callable[[], str | None] = field(repr=False, compare=False)
+
+    @cached_property
+    def reason(self) -> str | None:
+        """Why, as the engine logs it to the page's console; None where the driver cannot read it.
+
+        Read on demand: it waits for the engine's console message.
+        """
+        return self._reason()
 
 
 Outcome = Read | Blocked
@@ -130,6 +112,7 @@ class Call:
         headers: Request headers the script sets.
         json: A body to send as JSON (with ``Content-Type: application/json``).
         credentials: The fetch credentials mode.
+        redirect: The fetch redirect mode.
     """
 
     path: str
@@ -137,11 +120,12 @@ class Call:
     headers: Mapping[str, str] = field(default_factory=dict)
     json: object = None
     credentials: Literal["omit", "same-origin", "include"] = "same-origin"
+    redirect: Literal["follow", "error", "manual"] = "follow"
 
     def init(self) -> dict[str, object]:
         """Return the ``init`` argument of ``fetch()``."""
         headers = dict(self.headers)
-        init: dict[str, object] = {"method": self.method, "credentials": self.credentials}
+        init: dict[str, object] = {"method": self.method, "credentials": self.credentials, "redirect": self.redirect}
         if self.json is not None:
             headers["Content-Type"] = "application/json"
             init["body"] = json.dumps(self.json)
@@ -153,6 +137,151 @@ class Call:
         if self.credentials == "include":
             extras.append("credentials")
         return " ".join([self.method, self.path, *extras])
+
+
+class Page:
+    """A page of one origin in one engine, that calls the test servers.
+
+    Every API URL the page calls carries a query of its own (``tab=N``), so
+    that no engine answers a call of this page from a preflight it cached for
+    an earlier test: not every driver can clear that cache (WebKit's cannot),
+    and engines keep a preflight for 5 s even without ``Access-Control-Max-Age``.
+    The views ignore it.
+
+    Attributes:
+        origin: The page's origin, as the engine serialises it.
+        engine: The engine the page is open in.
+        tab: The engine's page.
+    """
+
+    def __init__(self, engine: Engine, tab: Tab) -> None:
+        self.engine = engine
+        self.tab = tab
+        self.origin = tab.origin
+        self.tag = f"tab={next(_pages)}"
+        shown = tab.run("() => self.origin", None)
+        if shown != tab.origin:
+            raise AssertionError(f"{engine.name} opened a page of origin {shown!r}, not {tab.origin!r}")
+
+    @property
+    def secure(self) -> bool:
+        """Whether the page was loaded over https (it then calls the API's TLS listener)."""
+        return self.tab.url.startswith("https://")
+
+    def url(self, server: LiveServer, path: str, *, host: str = "127.0.0.1", secure: bool | None = None) -> str:
+        """Return the URL of a path on a server as this page calls it (over TLS if the page is, by default)."""
+        tls = self.secure if secure is None else secure
+        scheme, port = ("https", server.tls_port) if tls else ("http", server.port)
+        return f"{scheme}://{host}:{port}{path}{'&' if '?' in path else '?'}{self.tag}"
+
+    def fetch(self, url: str, call: Call) -> Outcome:
+        """Run ``fetch(url, call.init())`` in the page and return what it resolved to."""
+        logged = len(self.tab.console)
+        result = self.tab.run(FETCH_JS, [url, call.init()])
+        if result["read"]:
+            return Read(
+                status=result["status"],
+                body=result["body"],
+                headers=result["headers"],
+                url=result["url"],
+                redirected=result["redirected"],
+            )
+        tab, engine = self.tab, self.engine
+
+        def reason() -> str | None:
+            return engine.reason(tab, url, since=logged)
+
+        return Blocked(error=result["error"], engine=engine, _reason=reason)
+
+    def call(
+        self, server: LiveServer, call: Call, *, host: str = "127.0.0.1", secure: bool | None = None
+    ) -> Outcome:
+        """Make a call to a server from the page and return what ``fetch()`` resolved to."""
+        return self.fetch(self.url(server, call.path, host=host, secure=secure), call)
+
+
+# --- what a test expects ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an engine refused, in the words each engine logs to the console.
+
+    WebKit logs its reasons too ("Origin ... is not allowed by
+    Access-Control-Allow-Origin.", Source/WebCore/loader/CrossOriginAccessControl.cpp),
+    but WebKitWebDriver gives no access to the console, so only Chromium's
+    and Firefox's are checked.
+
+    Attributes:
+        chromium: A fragment of Chromium's message
+            (services/network/public/cpp/cors/cors_error_status.cc and
+            third_party/blink/renderer/platform/loader/cors/cors_error_string.cc).
+        firefox: A fragment of Firefox's message
+            (dom/locales/en-US/chrome/security/security.properties, the CORS* strings),
+            or None where Firefox logs nothing of its own for this reason.
+    """
+
+    chromium: str
+    firefox: str | None
+
+    def words(self, engine: str) -> str | None:
+        """Return the fragment of one engine's message, or None for an engine whose console is not read."""
+        return {"chromium": self.chromium, "firefox": self.firefox}.get(engine)
+
+
+NO_ALLOW_ORIGIN = Reason(
+    chromium="No 'Access-Control-Allow-Origin' header is present on the requested resource",
+    firefox="(Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 missing)",
+)
+# Firefox logs a refused preflight as it logs the refused call itself ("CORS header
+# 'Access-Control-Allow-Origin' missing", with the preflight's status code), sometimes
+# followed by "CORS request did not succeed"; nothing says it was the preflight.
+PREFLIGHT = Reason(
+    chromium="Response to preflight request doesn't pass access control check",
+    firefox=None,
+)
+NOT_OK_STATUS = Reason(
+    chromium="It does not have HTTP ok status",
+    firefox="(Reason: CORS preflight response did not succeed)",
+)
+NO_CREDENTIALS = Reason(
+    chromium=(
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
+        "which must be 'true' when the request's credentials mode is 'include'"
+    ),
+    firefox="(Reason: expected \u2018true\u2019 in CORS header \u2018Access-Control-Allow-Credentials\u2019)",
+)
+ANY_ORIGIN_CREDENTIALS = Reason(
+    chromium=(
+        "The value of the 'Access-Control-Allow-Origin' header in the response must not be the "
+        "wildcard '*' when the request's credentials mode is 'include'"
+    ),
+    firefox="(Reason: Credential is not supported if the CORS header \u2018Access-Control-Allow-Origin\u2019 is \u2018*\u2019)",
+)
+MULTIPLE_ALLOW_ORIGIN = Reason(
+    chromium="contains multiple values",
+    firefox="(Reason: Multiple CORS header \u2018Access-Control-Allow-Origin\u2019 not allowed)",
+)
+
+
+def header_not_allowed(name: str) -> Reason:
+    """The preflight's Access-Control-Allow-Headers lacks a request header (lower-case name)."""
+    return Reason(
+        chromium=f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
+        firefox=(
+            f"(Reason: header \u2018{name}\u2019 is not allowed according to header "
+            "\u2018Access-Control-Allow-Headers\u2019 from CORS preflight response)"
+        ),
+    )
+
+
+def method_not_allowed(method: str) -> Reason:
+    """The preflight's Access-Control-Allow-Methods lacks the method (as the script wrote it)."""
+    return Reason(
+        chromium=f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response",
+        # Firefox does not name the method.
+        firefox="(Reason: Did not find method in CORS header \u2018Access-Control-Allow-Methods\u2019)",
+    )
 
 
 @dataclass(frozen=True)
@@ -172,32 +301,24 @@ class Reads:
 
 @dataclass(frozen=True)
 class Refused:
-    """Expect the browser to reject the call; its console reason holds each fragment."""
+    """Expect the browser to reject the call; its console reason (where readable) names each reason."""
 
-    fragments: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
-    def __init__(self, *fragments: str) -> None:
-        object.__setattr__(self, "fragments", fragments)
+    def __init__(self, *reasons: Reason) -> None:
+        object.__setattr__(self, "reasons", reasons)
 
 
 Expected = Reads | Refused
-
-# Fragments of Chromium's console reasons.
-NO_ALLOW_ORIGIN = "No 'Access-Control-Allow-Origin' header is present on the requested resource"
-PREFLIGHT = "Response to preflight request doesn't pass access control check"
-NOT_OK_STATUS = "It does not have HTTP ok status"
-NO_CREDENTIALS = (
-    "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
-    "which must be 'true' when the request's credentials mode is 'include'"
-)
-FAILED_TO_FETCH = "TypeError: Failed to fetch"
 
 
 def check(outcome: Outcome, expected: Expected) -> None:
     """Fail with a readable message unless the outcome is the expected one."""
     if isinstance(expected, Reads):
         if isinstance(outcome, Blocked):
-            raise AssertionError(f"the browser blocked the call: {outcome.error}; {outcome.reason!r}")
+            raise AssertionError(
+                f"{outcome.engine.name} blocked the call: {outcome.error}; {outcome.reason!r}"
+            )
         if outcome.status != expected.status:
             raise AssertionError(f"the page read status {outcome.status}, not {expected.status}")
         if expected.text is not None:
@@ -207,234 +328,14 @@ def check(outcome: Outcome, expected: Expected) -> None:
             raise AssertionError(f"the page read {outcome.json()!r}, not {expected.json!r}")
         return
     if isinstance(outcome, Read):
-        raise AssertionError(
-            f"the page read {outcome.status} {outcome.body!r}; the browser should have refused"
-        )
-    if outcome.error != FAILED_TO_FETCH:
-        raise AssertionError(f"the script caught {outcome.error!r}, not {FAILED_TO_FETCH!r}")
-    missing = [f for f in expected.fragments if f not in outcome.reason]
+        raise AssertionError(f"the page read {outcome.status} {outcome.body!r}; the browser should have refused")
+    engine = outcome.engine
+    if outcome.error != engine.fetch_error:
+        raise AssertionError(f"the script caught {outcome.error!r}, not {engine.fetch_error!r} ({engine.name})")
+    fragments = [words for reason in expected.reasons if (words := reason.words(engine.name)) is not None]
+    if not fragments:
+        return
+    reason = outcome.reason or ""
+    missing = [fragment for fragment in fragments if fragment not in reason]
     if missing:
-        raise AssertionError(f"the browser's reason {outcome.reason!r} lacks {missing!r}")
-
-
-# --- the API server -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as the server received it, and how it was answered.
-
-    Header names are lower-case.
-    """
-
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    status: int
-    response_headers: Mapping[str, str]
-
-
-class Recorder:
-    """WSGI middleware that records every request and the status and headers of its answer."""
-
-    def __init__(self, app: WSGIApplication) -> None:
-        self.app = app
-        self._lock = threading.Lock()
-        self._seen: list[Seen] = []
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        headers = {
-            key[5:].replace("_", "-").lower(): str(value)
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
-        method = str(environ["REQUEST_METHOD"])
-        path = str(environ.get("PATH_INFO", ""))
-
-        def recording_start_response(
-            status: str,
-            response_headers: list[tuple[str, str]],
-            exc_info: tuple[type[BaseException], BaseException, TracebackType]
-            | tuple[None, None, None]
-            | None = None,
-        ) -> Any:
-            seen = Seen(
-                method=method,
-                path=path,
-                headers=headers,
-                status=int(status.split(" ", 1)[0]),
-                response_headers={name.lower(): value for name, value in response_headers},
-            )
-            with self._lock:
-                self._seen.append(seen)
-            return start_response(status, response_headers, exc_info)
-
-        return self.app(environ, recording_start_response)
-
-    def seen(self) -> list[Seen]:
-        """Return the requests recorded so far, oldest first."""
-        with self._lock:
-            return list(self._seen)
-
-    def clear(self) -> None:
-        """Forget the requests recorded so far."""
-        with self._lock:
-            self._seen.clear()
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-class LiveServer:
-    """A WSGI app served by Werkzeug on 127.0.0.1, on a free port, in a thread."""
-
-    def __init__(self, app: WSGIApplication) -> None:
-        self.recorder = Recorder(app)
-        self._server: BaseWSGIServer = make_server(
-            "127.0.0.1", 0, self.recorder, threaded=True, request_handler=_QuietHandler
-        )
-        self.base = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def url(self, path: str) -> str:
-        """Return the absolute URL of a path on this server."""
-        return self.base + path
-
-    def seen(self, method: str | None = None, path: str | None = None) -> list[Seen]:
-        """Return the recorded requests, optionally only those of one method and path."""
-        return [
-            s
-            for s in self.recorder.seen()
-            if (method is None or s.method == method) and (path is None or s.path == path)
-        ]
-
-    def methods(self, path: str) -> list[str]:
-        """Return the methods of the requests that reached a path, in order."""
-        return [s.method for s in self.seen(path=path)]
-
-    def clear(self) -> None:
-        """Forget the requests recorded so far."""
-        self.recorder.clear()
-
-    def close(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-
-# --- the browser --------------------------------------------------------------
-
-
-def find_chromium() -> str | None:
-    """Return the Chromium executable to drive, or None when there is none."""
-    configured = os.environ.get(CHROMIUM_ENV)
-    if configured:
-        return configured if os.access(configured, os.X_OK) else None
-    if os.access(DEFAULT_CHROMIUM, os.X_OK):
-        return DEFAULT_CHROMIUM
-    return shutil.which("chromium")
-
-
-def launch(playwright: Playwright, executable: str, profile: Path) -> BrowserContext:
-    """Start headless Chromium with a fresh profile and return its one browser context."""
-    (profile / "Default").mkdir(parents=True)
-    (profile / "Default" / "Preferences").write_text(json.dumps(PROFILE_PREFERENCES))
-    context = playwright.chromium.launch_persistent_context(
-        profile,
-        executable_path=executable,
-        headless=True,
-        args=list(CHROMIUM_ARGS),
-        timeout=30_000,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def ascii_origin(origin: str) -> str:
-    """Return an origin as browsers serialise it: an IDN host in its ASCII (punycode) form."""
-    scheme, rest = origin.split("://", 1)
-    host, colon, port = rest.partition(":")
-    return f"{scheme}://{host.encode('idna').decode('ascii')}{colon}{port}"
-
-
-def page_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    """Serve the blank page of every test origin: ``/``, and ``/sandboxed`` with origin null."""
-    path = environ.get("PATH_INFO")
-    headers = [("Content-Type", "text/html; charset=utf-8")]
-    if path == "/sandboxed":
-        headers.append(("Content-Security-Policy", SANDBOXED))
-    start_response("200 OK" if path in ("/", "/sandboxed") else "404 Not Found", headers)
-    return [BLANK_PAGE.encode()]
-
-
-class OriginPage:
-    """A browser tab whose document has a chosen origin.
-
-    The tab's requests to its own origin are sent to ``upstream``, a real
-    server on loopback, through a DevTools session of this tab only; the
-    page does not see the rewrite. Nothing else is intercepted.
-    """
-
-    def __init__(
-        self,
-        context: BrowserContext,
-        origin: str,
-        upstream: str,
-        *,
-        sandboxed: bool = False,
-    ) -> None:
-        self.origin = "null" if sandboxed else ascii_origin(origin)
-        self._prefix = NULL_ORIGIN_PAGE if sandboxed else self.origin
-        self._upstream = upstream
-        self.console: list[str] = []
-        self.page: Page = context.new_page()
-        self.page.on("console", self._on_console)
-        self._cdp: CDPSession = context.new_cdp_session(self.page)
-        self._cdp.on("Fetch.requestPaused", self._on_paused)
-        self._cdp.send(
-            "Fetch.enable",
-            {"patterns": [{"urlPattern": self._prefix + "/*", "requestStage": "Request"}]},
-        )
-        self.page.goto(self._prefix + ("/sandboxed" if sandboxed else "/"))
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        self.console.append(message.text)
-
-    def _on_paused(self, event: dict[str, Any]) -> None:
-        url: str = event["request"]["url"]
-        target = self._upstream + url[len(self._prefix) :]
-        self._cdp.send("Fetch.continueRequest", {"requestId": event["requestId"], "url": target})
-
-    def fetch(self, url: str, call: Call) -> Outcome:
-        """Run ``fetch(url, call.init())`` in the page and return what it resolved to."""
-        logged = len(self.console)
-        result = self.page.evaluate(FETCH_JS, [url, call.init()])
-        if result["read"]:
-            return Read(status=result["status"], body=result["body"], headers=result["headers"])
-        return Blocked(error=result["error"], reason=self._reason(url, logged))
-
-    def call(self, server: LiveServer, call: Call) -> Outcome:
-        """Make a call to a server from the page and return what ``fetch()`` resolved to."""
-        return self.fetch(server.url(call.path), call)
-
-    def _reason(self, url: str, logged: int) -> str:
-        """Wait (briefly) for the console error in which Chromium says why it blocked a URL."""
-        prefix = f"Access to fetch at '{url}' from origin '{self.origin}' has been blocked by CORS policy: "
-        deadline = time.monotonic() + REASON_WAIT_S
-        while True:
-            for text in self.console[logged:]:
-                if text.startswith(prefix):
-                    return text[len(prefix) :]
-            if time.monotonic() > deadline:
-                return ""
-            self.page.wait_for_timeout(20)
-
-    def close(self) -> None:
-        """Close the tab."""
-        self.page.close()
+        raise AssertionError(f"{engine.name}'s reason {reason!r} lacks {missing!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import OpenPage
+from .conftest import Visit
 from .harness import NO_ALLOW_ORIGIN, Call, LiveServer, Reads, Refused, check
 
 TENANTS = Reads(200, {"tenants": "any subdomain"})
@@ -51,8 +51,8 @@ IDS = [
 
 @pytest.mark.parametrize(("path", "origin", "expected"), CASES, ids=IDS)
 def test_origin_pattern(
-    open_page: OpenPage, api: LiveServer, path: str, origin: str, expected: Reads | Refused
+    visit: Visit, api: LiveServer, path: str, origin: str, expected: Reads | Refused
 ) -> None:
     """A pattern origin lets its own origins read and refuses every look-alike."""
-    page = open_page(origin)
+    page = visit(origin)
     check(page.call(api, Call(path)), expected)
