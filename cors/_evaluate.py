@@ -85,8 +85,7 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
         if not (method.upper() in policy.methods and _is_token(method)):
             # As flask-cors answers: the origin (and credentials) alone, so
             # the browser blames the method, not the origin.
-            kept = {k: v for k, v in policy.preflight_headers.items() if k in _KEPT_FOR_REFUSED_METHOD}
-            return Decision("preflight", False, {**headers, **kept}, rule, "method", method)
+            return Decision("preflight", False, {**headers, **policy.refused_method_headers}, rule, "method", method)
         allow_methods = f"{policy.preflight_headers['Access-Control-Allow-Methods']}, {method}"
     refused: str | None = None
     raw = request.request_headers or ""
@@ -124,9 +123,6 @@ def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Dec
         if private_network:
             headers["Access-Control-Allow-Private-Network"] = "true"
     return Decision("preflight", True, headers, rule, private_network=private_network)
-
-
-_KEPT_FOR_REFUSED_METHOD = frozenset({"Access-Control-Allow-Credentials", "Vary"})
 
 
 def _allowed(policy: ResolvedPolicy, name: str) -> bool:

@@ -210,15 +210,20 @@ def _source(policy: CorsPolicy | None, options: Mapping[str, Any], caller: str) 
     settings = dict(options)
     resources = settings.pop("resources", None)
     intercept = settings.pop("intercept_exceptions", None)
-    if intercept is not None and not isinstance(intercept, bool):
-        msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
-        raise CorsConfigError(msg)
+    if intercept is not None:
+        _check_intercept(intercept)
     return Source(
         blueprint=None,
         policy=policy_from_arguments(policy, settings, caller),
         resources=None if resources is None else tuple(parse_resources(resources)),
         intercept_exceptions=intercept,
     )
+
+
+def _check_intercept(value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"intercept_exceptions: {value!r} is not a bool; use True or False."
+        raise CorsConfigError(msg)
 
 
 def _register_blueprint(source: Source, state: BlueprintSetupState) -> None:
@@ -289,9 +294,7 @@ class AppCors:
         else:
             rules = parse_resources(config.resources if config.resources is not None else "*")
         intercept = next(v for v in (source.intercept_exceptions, config.intercept_exceptions, True) if v is not None)
-        if not isinstance(intercept, bool):
-            msg = f"intercept_exceptions: {intercept!r} is not a bool; use True or False."
-            raise CorsConfigError(msg)
+        _check_intercept(intercept)
         return Scope(
             blueprint=source.blueprint,
             rules=tuple(
@@ -353,12 +356,7 @@ class AppCors:
         if found is None:
             return None
         rule, scope = found
-        endpoint = req.endpoint
-        method = req.method
-        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if method == "OPTIONS" else None
-        if asked is not None:
-            endpoint, method = endpoint_serving(asked), asked
-        policy = self.resolved(rule, self.view(endpoint, method.lower()))
+        policy = self.resolved(rule, self.view(*_deciding_view(req)))
         decision = evaluate(policy, environ)
         slot.append((decision.headers, scope.intercept_exceptions))
         if decision.kind == "preflight" and policy.automatic_options:
@@ -398,6 +396,14 @@ class CorsMiddleware:
         return self.wsgi_app(environ, start)
 
 
+def _deciding_view(req: Request) -> tuple[str | None, str]:
+    """The endpoint and lower-case method whose policy decides: for a preflight, those it asks about."""
+    asked = req.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if req.method == "OPTIONS" else None
+    if asked is not None:
+        return endpoint_serving(asked), asked.lower()
+    return req.endpoint, req.method.lower()
+
+
 def policy_layers(app: Flask, req: Request) -> tuple[ResolvedPolicy, tuple[tuple[str, CorsPolicy], ...]] | None:
     """The resolved policy for a request, with the layers it was merged from.
 
@@ -409,9 +415,7 @@ def policy_layers(app: Flask, req: Request) -> tuple[ResolvedPolicy, tuple[tuple
         The policy and its layers, lowest first (defaults not included), or
         None when neither a rule nor a decorator covers the request.
     """
-    asked = req.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") if req.method == "OPTIONS" else None
-    endpoint, method = (endpoint_serving(asked), asked) if asked else (req.endpoint, req.method)
-    method = method.lower()
+    endpoint, method = _deciding_view(req)
     state: AppCors | None = app.extensions.get(_EXTENSION_KEY)
     if state is not None:
         view = state.view(endpoint, method)

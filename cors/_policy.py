@@ -466,6 +466,7 @@ class ResolvedPolicy:
     preflight_headers: Mapping[str, str]
     refused_headers: Mapping[str, str]
     refused_preflight_headers: Mapping[str, str]
+    refused_method_headers: Mapping[str, str]
     no_origin_headers: Mapping[str, str]
 
 
@@ -549,6 +550,7 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         preflight_headers=MappingProxyType(preflight),
         refused_headers=MappingProxyType({"Vary": vary_actual} if vary_actual else {}),
         refused_preflight_headers=MappingProxyType({"Vary": vary_preflight}),
+        refused_method_headers=MappingProxyType({**common, "Vary": vary_preflight}),
         no_origin_headers=MappingProxyType(no_origin),
     )
 
