@@ -161,7 +161,7 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
     """This library: ``Vary`` on every answer that depends on the request.
 
     The origin is echoed; a preflight's requested header names come back
-    lower-case in request order; refusals carry ``Vary`` only.
+    as sent, in request order; refusals carry ``Vary`` only.
     """
     origin = allowlist.allowed_origin
     if not case.preflight:
@@ -173,8 +173,8 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
             case,
             {
                 "Access-Control-Allow-Origin": origin,
-                "Access-Control-Allow-Headers": "content-type, x-requested-with, x-api-key",
-                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, PATCH, POST, PUT",
+                "Access-Control-Allow-Headers": PREFLIGHT_HEADERS,
+                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
                 "Vary": _VARY_PREFLIGHT,
             },
         )

@@ -4,6 +4,12 @@ Part of the Flask edge, like ``_flask.py``. Everything a rule needs is
 resolved when the extension is set up; a request costs one walk over the
 rules, one evaluation and one header update.
 
+The work is done in a WSGI middleware, below Flask: the path rules are
+matched on the path Flask routes on, and a preflight is answered there
+without entering Flask. Only an app whose answer needs Flask's routing (a
+blueprint's own ``CORS(bp)`` rules, or a view with ``cross_origin``, whose
+policy replaces the rule's) decides in a ``before_request`` hook instead.
+
 Layers, each a [`CorsPolicy`][cors.CorsPolicy], merged with ``|`` from left to
 right: built-in defaults | ``app.config`` ``CORS_*`` keys | the extension's
 arguments | the first matching path rule. A view with a ``cross_origin``
@@ -15,8 +21,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import operator
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,16 +37,20 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 from ._errors import CorsConfigError
-from ._evaluate import with_cors_headers
+from ._evaluate import decide, with_cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
     CorsView,
     app_config,
+    decided,
     endpoint_serving,
     evaluate,
+    logger,
     policy_from_arguments,
     preflight_response,
+    report,
+    request_view,
     unwrap_cors_view,
 )
 from ._paths import PathPattern
@@ -238,10 +250,21 @@ def _install(app: Flask, source: Source) -> None:
 
 
 class AppCors:
-    """The extension's state on one app: its scopes, its preflight hook and its middleware.
+    """The extension's state on one app: its scopes, its middleware and its hook.
 
     Its caches hold entries for the app's own rules, endpoints and methods,
     never for a value a request chose.
+
+    Attributes:
+        ready: The first request has been seen: the config is read again and
+            every view is registered.
+        routed: Some answer needs Flask's routing (a blueprint scope, or a
+            decorated view), so the ``before_request`` hook decides.
+        rules: When not routed, what the middleware matches: each rule's
+            pattern (None for every path), resolved policy and
+            ``intercept_exceptions``, first match wins.
+        preflight_lines: The header lines of Flask's empty 200 answer, which
+            a preflight's CORS headers complete.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -251,13 +274,51 @@ class AppCors:
         self.scopes: list[Scope] = []
         self._resolved: dict[Rule, ResolvedPolicy] = {}
         self._views: dict[tuple[str, str | None], CorsView | None] = {}
-        self._checked = False
-        # First, so that no other hook (authentication) sees a preflight.
+        self._decorated = False
+        self._lock = threading.Lock()
+        self.ready = False
+        self.routed = True
+        self.rules: tuple[tuple[PathPattern | None, ResolvedPolicy, bool], ...] = ()
+        self.preflight_lines: list[tuple[str, str]] = []
+        # First, so that no other hook (authentication) sees a preflight; taken
+        # out at the first request when the middleware decides alone.
         app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
         # The headers go on the header list handed to the server, never on a
         # Response object, which the view may share between requests.
-        app.wsgi_app = CorsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = CorsMiddleware(app.wsgi_app, self)  # type: ignore[method-assign]
         got_request_exception.connect(_unhandled_exception, app, weak=False)
+
+    def setup(self) -> None:
+        """Get ready for the first request: read the config again, check every view, plan.
+
+        Raises:
+            CorsConfigError: A setting or a decorated view is invalid or unsafe.
+        """
+        with self._lock:
+            if self.ready:
+                return
+            self.config.served = True
+            if self.config.read():  # a CORS_* key set after CORS(app)
+                self._build()
+            else:
+                self.check_views()
+            self._plan()
+            self.ready = True
+
+    def _plan(self) -> None:
+        """Choose where requests are decided: in the middleware on the path, or in the hook."""
+        self.routed = self._decorated or any(scope.blueprint is not None for scope in self.scopes)
+        self.rules = tuple(
+            (None if rule.pattern.prefix == "" else rule.pattern, self._resolved[rule], scope.intercept_exceptions)
+            for scope in self.scopes
+            for rule in scope.rules
+        )
+        self.preflight_lines = self.app.response_class(status=200).get_wsgi_headers({}).to_wsgi_list()
+        # A new list, never a change in place: Flask may be iterating the old one.
+        hooks = [hook for hook in self.app.before_request_funcs.get(None, ()) if hook != self._before_request]
+        if self.routed:
+            hooks.insert(0, self._before_request)
+        self.app.before_request_funcs[None] = hooks
 
     def add(self, source: Source) -> None:
         """Add the settings of one ``CORS(...)``, checking every rule now.
@@ -284,6 +345,8 @@ class AppCors:
         self.scopes = [self._scope(source) for source in self.sources]
         self._resolved = {rule: resolve(rule.policy) for scope in self.scopes for rule in scope.rules}
         self.check_views()
+        if self.ready:  # CORS(app) called again after the first request
+            self._plan()
 
     def _scope(self, source: Source) -> Scope:
         config = self.config
@@ -313,9 +376,12 @@ class AppCors:
         Runs when CORS is set up and again before the first request, when
         every view is registered.
         """
+        decorated = False
         for view_function in list(self.app.view_functions.values()):
             for view in _cors_views(view_function):
                 self.config.view_policy(view)
+                decorated = True
+        self._decorated = decorated
 
     def view(self, endpoint: str | None, method: str) -> CorsView | None:
         """The decorated view serving a method of an endpoint, if any (cached)."""
@@ -339,13 +405,8 @@ class AppCors:
         return None
 
     def _before_request(self) -> Response | None:
-        if not self._checked:
-            self._checked = True
-            self.config.served = True
-            if self.config.read():  # a CORS_* key set after CORS(app)
-                self._build()
-            else:
-                self.check_views()
+        if not self.ready:  # the request came to Flask past the middleware
+            self.setup()
         req: Request = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
         slot = environ.get(HANDLED)
@@ -372,28 +433,76 @@ def _unhandled_exception(app: Flask, **extra: Any) -> None:
 
 
 class CorsMiddleware:
-    """Adds the headers the extension decided on as the response is started.
+    """Decides below Flask, answers preflights, and adds the headers as the response is started.
 
     Working on the WSGI header list, made anew for every response, it never
     changes a Response object, and it sees error responses too.
     """
 
-    def __init__(self, wsgi_app: WSGIApplication) -> None:
+    def __init__(self, wsgi_app: WSGIApplication, state: AppCors) -> None:
         self.wsgi_app = wsgi_app
+        self.state = state
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        slot: list[Any] = []
+        state = self.state
+        if not state.ready:
+            state.setup()
+        if state.routed:  # the hook decides, and puts its decision in the slot
+            slot: list[Any] = []
+            environ[HANDLED] = slot
+            return self.wsgi_app(environ, _starter(start_response, slot))
+        path = flask_path(environ)
+        if path is not None:
+            for pattern, policy, intercept in state.rules:
+                if pattern is None or pattern(path):
+                    break
+            else:
+                path = None
+        if path is None:
+            environ.pop(HANDLED, None)  # the environ may be served again, on another path
+            return self.wsgi_app(environ, start_response)
+        view = request_view(environ)
+        decision = decide(policy, view)
+        if decided.receivers or logger.isEnabledFor(logging.DEBUG):
+            report(state.app, decision, view, path)
+        # Here the decision is known and Flask has not been entered: the place
+        # for any check that answers a request before the app sees it.
+        if decision.kind == "preflight" and policy.automatic_options:
+            start_response("200 OK", [*state.preflight_lines, *decision.headers.items()])
+            return []
+        slot = [(decision.headers, intercept)]
         environ[HANDLED] = slot
+        return self.wsgi_app(environ, _starter(start_response, slot))
 
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if slot:
-                cors, intercept = slot[0]
-                if not intercept and len(slot) > 1:  # made from an unhandled exception
-                    cors = {"Vary": cors["Vary"]} if "Vary" in cors else {}
-                headers = with_cors_headers(headers, cors)
-            return start_response(status, headers, exc_info)
 
-        return self.wsgi_app(environ, start)
+def _starter(start_response: StartResponse, slot: list[Any]) -> StartResponse:
+    """A ``start_response`` that adds the headers decided in the slot, if any."""
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        if slot:
+            cors, intercept = slot[0]
+            if not intercept and len(slot) > 1:  # made from an unhandled exception
+                cors = {"Vary": cors["Vary"]} if "Vary" in cors else {}
+            headers = with_cors_headers(headers, cors)
+        return start_response(status, headers, exc_info)
+
+    return cast("StartResponse", start)
+
+
+def flask_path(environ: WSGIEnvironment) -> str | None:
+    """The path Flask routes a request on (``request.path``), or None when Werkzeug cannot read it.
+
+    ``PATH_INFO`` (already relative to ``SCRIPT_NAME``) is decoded once as
+    Werkzeug decodes it: its latin-1 characters are the bytes of UTF-8 text,
+    invalid sequences replaced.
+    """
+    path: str = environ.get("PATH_INFO") or ""
+    if not path.isascii():
+        try:
+            path = path.encode("latin-1").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # not a WSGI string: Werkzeug fails on it too
+            return None
+    return "/" + path.lstrip("/")
 
 
 def _deciding_view(req: Request) -> tuple[str | None, str]:

@@ -66,11 +66,16 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
         environ: The WSGI environ.
 
     Returns:
-        The request view, with header values exactly as received.
+        The request view, with header values exactly as received; the
+        preflight headers are read on OPTIONS requests only, the one method
+        whose decision they change.
     """
     get = environ.get
+    method: str = get("REQUEST_METHOD", "GET").upper()
+    if method != "OPTIONS":
+        return CorsRequest(method, get("HTTP_ORIGIN"))
     return CorsRequest(
-        get("REQUEST_METHOD", "GET").upper(),
+        method,
         get("HTTP_ORIGIN"),
         get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
         get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
@@ -79,26 +84,33 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
 
 
 def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any]) -> Decision:
-    """Decide about the current request, and log the decision at DEBUG level.
-
-    Request values are logged with ``repr``, so a crafted header or path
-    cannot forge log lines; with DEBUG off nothing is formatted.
-    """
+    """Decide about the current request, and report the decision (see [`report`][cors._flask.report])."""
     view = request_view(environ)
     decision = decide(policy, view)
+    if decided.receivers or logger.isEnabledFor(logging.DEBUG):
+        report(current_app._get_current_object(), decision, view, request.path)  # type: ignore[attr-defined]
+    return decision
+
+
+def report(app: Flask, decision: Decision, view: CorsRequest, path: str) -> None:
+    """Send the ``decided`` signal and log the decision at DEBUG level, for whichever is on.
+
+    Callers check ``decided.receivers`` and the log level first, so that a
+    request costs nothing for them when both are off. Request values are
+    logged with ``repr``, so a crafted header or path cannot forge log lines.
+    """
     if decided.receivers:
-        decided.send(current_app._get_current_object(), decision=decision)  # type: ignore[attr-defined]
+        decided.send(app, decision=decision)
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s %r %r from origin %r: %s",
             "allowed" if decision.allowed else "refused",
             decision.kind,
             view.method,
-            request.path,
+            path,
             view.origin,
             decision.reason,
         )
-    return decision
 
 
 def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
