@@ -207,7 +207,8 @@ class CorsPolicy:
     Values are normalised (origins canonical, methods upper-cased, ``max_age``
     in seconds; header names keep their spelling) and checked at once; a setting
     that cannot work raises [`CorsConfigError`][cors.CorsConfigError] with the fix. ``None``
-    means the same as leaving a setting out.
+    for a list setting means the same as leaving it out; ``max_age=None``
+    means no ``Access-Control-Max-Age``; the flags take only ``True`` or ``False``.
 
     ``a | b`` merges like ``dict | dict``: every setting ``b`` specifies
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
