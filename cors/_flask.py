@@ -126,10 +126,18 @@ def apply_headers(headers: Mapping[str, str], response: Response) -> Response:
         The same response.
     """
     target = response.headers
-    present = {name.lower() for name in target.keys()}
+    for key, _ in target:
+        lowered = key.lower()
+        if lowered == "vary" or lowered.startswith("access-control-"):
+            break
+    else:  # the common case: nothing to replace or merge, so no scan per header
+        for name, value in headers.items():
+            target.add(name, value)
+        return response
+    present = {key.lower() for key, _ in target}
     for name, value in headers.items():
         if name.lower() not in present:
-            target.add(name, value)  # the common case: no scan for an old value
+            target.add(name, value)
         elif name == "Vary":
             target["Vary"] = merge_vary(target.getlist("Vary"), value)
         else:
@@ -377,22 +385,25 @@ class CorsView:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # Returns a Response, or whatever the view returns (Flask's
         # ResponseReturnValue, unchecked) when the extension writes the headers.
-        environ = request.environ
-        options = environ.get("REQUEST_METHOD") == "OPTIONS"
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        environ = req.environ
         if environ.get(HANDLED):  # a CORS(app) rule covers this request
-            if options and self.cors_policy.automatic_options:
+            if environ.get("REQUEST_METHOD") == "OPTIONS" and self.cors_policy.automatic_options:
                 return current_app.make_default_options_response()
             return self._run(args, kwargs)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         state = app.extensions.get(CONFIG_KEY)
         if state is None or not state.served:
             state = serving_config(app)
         policy = state.view_policy(self)
-        decision = evaluate(policy, environ)
-        if options and policy.automatic_options:
+        view = request_view(environ)
+        decision = decide(policy, view)
+        if decided.receivers or logger.isEnabledFor(logging.DEBUG):
+            report(app, decision, view, req.path)
+        if view.method == "OPTIONS" and policy.automatic_options:
             if decision.kind != "preflight":
-                return apply_headers(decision.headers, current_app.make_default_options_response())
-            endpoint = endpoint_serving(environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"])
+                return apply_headers(decision.headers, app.make_default_options_response())
+            endpoint = endpoint_serving(view.request_method or "")
             other = unwrap_cors_view(app.view_functions.get(endpoint)) if endpoint else None
             if other is not None and other is not self and other.cors_policy.automatic_options:
                 decision = evaluate(state.view_policy(other), environ)
@@ -404,7 +415,7 @@ class CorsView:
             after_this_request(functools.partial(apply_headers, decision.headers))
             raise
         if not isinstance(result, Response):
-            result = current_app.make_response(result)
+            result = app.make_response(result)
         return apply_headers(decision.headers, result)
 
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
