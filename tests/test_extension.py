@@ -427,3 +427,13 @@ def test_environ_rebuilt_behind_the_middleware_does_not_fail() -> None:
     environ = EnvironBuilder(path="/r", method="OPTIONS", headers=list(preflight().items())).get_environ()
     _, status, _ = run_wsgi_app(inner, environ)
     assert status == "200 OK"
+
+
+def test_non_ascii_path_is_matched_as_flask_routes_it() -> None:
+    """A UTF-8 path is decoded once, as Werkzeug decodes it, before the path rules are matched."""
+    app = Flask(__name__)
+    app.add_url_rule("/café", view_func=lambda: "ok")
+    CORS(app, resources="/café", origins=[SITE])
+    client = app.test_client()
+    assert client.get("/caf%C3%A9", headers={"Origin": SITE}).headers[ACAO] == SITE
+    assert ACAO not in client.get("/caf%C3%A9x", headers={"Origin": SITE}).headers
