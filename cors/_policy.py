@@ -28,6 +28,7 @@ from ._origins import (
     ANY_ORIGIN,
     NULL_ORIGIN,
     REGEX_METACHARACTERS,
+    OriginCheck,
     OriginMatcher,
     OriginSpec,
     check_credentialed_origins,
@@ -85,7 +86,8 @@ def _to_origins(
 ) -> frozenset[OriginSpec] | Unset:
     if value is None or value is UNSET:
         return UNSET
-    specs = _items("origins", value)
+    # A function is one spec, whatever else it is (a callable object may also be iterable).
+    specs = [value] if callable(value) or isinstance(value, OriginCheck) else _items("origins", value)
     if not specs:
         msg = (
             "origins: the list is empty, so no origin could ever be allowed; "
@@ -395,6 +397,14 @@ def lint(settings: Mapping[str, object]) -> list[str]:
     credentials = settings["supports_credentials"] is True
     origins: frozenset[OriginSpec] = settings["origins"]  # type: ignore[assignment]
     for spec in sorted(origins, key=str):
+        if isinstance(spec, OriginCheck):
+            if ANY_ORIGIN in origins:
+                messages.append(
+                    f"origins: '*' allows every origin, so {spec.name} is never asked; "
+                    "remove '*' to let it decide."
+                )
+            continue
+        assert isinstance(spec, (str, re.Pattern))
         text = spec.pattern if isinstance(spec, re.Pattern) else spec
         kind = origin_kind(spec)
         regex = kind == "regex"
