@@ -46,4 +46,4 @@ OriginCheck(lambda origin: True, ttl="60")  # type: ignore[arg-type]
 # The cache settings are keywords.
 # E: Too many positional arguments for "OriginCheck"
 # P: Expected 1 positional argument
-OriginCheck(lambda origin: True, 60)  # type: ignore[misc]
+OriginCheck(lambda origin: True, 60)  # type: ignore[call-arg]
