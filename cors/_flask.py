@@ -39,7 +39,8 @@ HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", 
 
 
 logger = logging.getLogger("cors")
-"""One DEBUG line per CORS-covered request: what was decided and why."""
+"""One DEBUG line per CORS-covered request: what was decided and why; an
+ERROR line when a function in ``origins`` fails."""
 
 decided = Namespace().signal("cors.decided")
 """Sent for every CORS-covered request, with the app as sender and the

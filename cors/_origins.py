@@ -143,14 +143,17 @@ class OriginCheck:
     at most ``max_size`` entries. Two requests for an origin not yet known
     may both ask the function.
 
-    Args:
-        function: Tells whether a page at this origin may read responses.
-        ttl: Seconds (or a ``timedelta``) an answer is kept. Default 60.
-        max_size: The most origins whose answers are kept. Default 1024.
+    ``OriginCheck(function, ttl=60, max_size=1024)``: ``ttl`` and
+    ``max_size`` are keywords. It raises
+    [`CorsConfigError`][cors.CorsConfigError] when ``function`` is not
+    callable, is an ``async`` function or is not hashable, or when ``ttl``
+    or ``max_size`` is not positive.
 
-    Raises:
-        CorsConfigError: ``function`` is not callable, is an ``async``
-            function or is not hashable; ``ttl`` or ``max_size`` is not positive.
+    Attributes:
+        function: Tells whether a page at this origin may read responses.
+        ttl: Seconds an answer is kept (given as a number or a ``timedelta``).
+            Default 60.
+        max_size: The most origins whose answers are kept. Default 1024.
     """
 
     function: Callable[[str], bool] = attrs.field(validator=_check_function)

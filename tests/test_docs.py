@@ -29,6 +29,7 @@ import contextlib
 import doctest
 import io
 import logging
+import os
 import re
 import shlex
 import sys
@@ -85,7 +86,8 @@ class Session:
         if named:
             self.namespace["__name__"] = named.group(1)
         with contextlib.redirect_stdout(self.stdout):
-            exec(compile(block, where, "exec"), self.namespace)  # noqa: S102 - the documentation's own examples
+            # dont_inherit: the example runs as written, without this module's `from __future__` imports.
+            exec(compile(block, where, "exec", dont_inherit=True), self.namespace)  # noqa: S102 - the documentation's own examples
         app = self.namespace.get("app")
         if isinstance(app, Flask):
             self.apps[app.import_name] = app
@@ -208,14 +210,21 @@ def check_curl(app: Flask, args: list[str], shown: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_examples_run(document: Path) -> None:
-    """The document's examples run without error and show their real output."""
+def test_examples_run(document: Path, tmp_path: Path) -> None:
+    """The document's examples run without error and show their real output.
+
+    They run in an empty directory, so that a file an example writes (a
+    SQLite database) is its own.
+    """
     session = Session(document)
     cors_logger = logging.getLogger("cors")
     handlers, level = list(cors_logger.handlers), cors_logger.level
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
     try:
         run_examples(session)
     finally:
+        os.chdir(cwd)
         cors_logger.handlers[:] = handlers
         cors_logger.setLevel(level)
         for name, module in session.modules.items():
@@ -279,4 +288,4 @@ def test_a_wrong_example_fails(tmp_path: Path, example: str) -> None:
     document = tmp_path / "broken.md"
     document.write_text(BROKEN_EXAMPLES[example])
     with pytest.raises(AssertionError):
-        test_examples_run(document)
+        test_examples_run(document, tmp_path)
