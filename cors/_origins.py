@@ -891,6 +891,9 @@ class OriginMatcher:
         checks: The answers of each ``OriginCheck`` (none when ``any``, which
             allows every origin before a check is asked).
         patterned: Anything beyond ``exact`` and ``null`` is configured.
+        tests: Each regex's ``fullmatch``, then each check, with the name
+            an allowed origin is reported under: tried in turn after the
+            subdomains, one loop whether or not there are checks.
     """
 
     any: bool
@@ -902,9 +905,18 @@ class OriginMatcher:
     checks: tuple[CheckAnswers, ...] = ()
     patterned: bool = attrs.field()
 
+    tests: tuple[tuple[Callable[[str], object], str], ...] = attrs.field(eq=False)
+
     @patterned.default
     def _patterned(self) -> bool:
         return self.any or self.subdomains is not None or bool(self.regexes) or bool(self.checks)
+
+    @tests.default
+    def _tests(self) -> tuple[tuple[Callable[[str], object], str], ...]:
+        return (
+            *((regex.fullmatch, spec) for regex, spec in self.regexes),
+            *((answers, answers.name) for answers in self.checks),
+        )
 
     @classmethod
     def compile(cls, specs: Iterable[StaticOriginSpec | OriginCheck]) -> OriginMatcher:
@@ -969,10 +981,7 @@ class OriginMatcher:
             found = self.subdomains.fullmatch(origin)
             if found is not None:
                 return self.subdomain_specs[int(str(found.lastgroup)[1:])]
-        for regex, spec in self.regexes:
-            if regex.fullmatch(origin):
+        for test, spec in self.tests:
+            if test(origin):
                 return spec
-        for answers in self.checks:
-            if answers(origin):
-                return answers.name
         return ANY_ORIGIN if self.any else None
