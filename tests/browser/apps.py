@@ -25,6 +25,14 @@ SESSION_VALUE = "s3cret"
 
 LOGIN = CorsPolicy(origins=[APP], supports_credentials=True)
 
+CUSTOMERS = frozenset({"https://shop.customer.example"})
+"""The front ends the app's customers registered (in a real app, rows of a table)."""
+
+
+def registered_customer(origin: str) -> bool:
+    """Tell whether a customer registered the origin."""
+    return origin in CUSTOMERS
+
 
 class ThingAPI(MethodView):
     """Each method carries its own policy."""
@@ -149,6 +157,12 @@ def create_app() -> Flask:
     @cross_origin(origins=[r"https://pr-\d+\.preview\.example\.org"])
     def previews() -> ResponseReturnValue:
         return {"previews": "pull request builds"}
+
+    # Origins decided by the app's own function.
+    @app.route("/customers", methods=["GET", "PUT"])
+    @cross_origin(origins=registered_customer)
+    def customers() -> ResponseReturnValue:
+        return {"customers": "registered front ends"}
 
     # No library: a preflight answered by hand with Access-Control-Allow-Headers: *,
     # which the Fetch standard does not read as covering Authorization.
