@@ -215,8 +215,10 @@ class CorsPolicy:
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
 
     Attributes:
-        origins: Allowed origins. Default ``"*"`` (any origin, ``null``
-            included).
+        origins: Allowed origins: strings, compiled patterns, and functions
+            ``(origin: str) -> bool`` (each kept as an
+            [`OriginCheck`][cors.OriginCheck]). Default ``"*"`` (any
+            origin, ``null`` included).
         methods: Methods a preflight may ask for. Default GET, HEAD, POST,
             OPTIONS, PUT, PATCH, DELETE.
         expose_headers: Response headers the page's script may read.
