@@ -517,12 +517,8 @@ def _checked_regex(spec: str) -> str:
     return spec
 
 
-def origin_kind(
-    spec: StaticOriginSpec | OriginCheck,
-) -> Literal["any", "null", "exact", "subdomains", "regex", "ignored", "check"]:
-    """Classify a canonical spec (see ``normalize_origin_spec``)."""
-    if isinstance(spec, OriginCheck):
-        return "check"
+def origin_kind(spec: StaticOriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex", "ignored"]:
+    """Classify a canonical spec other than an ``OriginCheck`` (see ``normalize_origin_spec``)."""
     if isinstance(spec, re.Pattern):
         return "regex"
     if isinstance(spec, IgnoredOrigin):

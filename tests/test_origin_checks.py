@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
@@ -71,6 +72,13 @@ def test_repr_names_the_function() -> None:
     assert repr(CorsPolicy(origins=[SITE, allow_all])) == (
         f"CorsPolicy(origins={{'{SITE}', OriginCheck({__name__}.allow_all, ttl=60, max_size=1024)}})"
     )
+
+
+def test_a_callable_without_a_name_is_shown_by_repr() -> None:
+    """A partial, which has no qualified name, is named by its repr."""
+    check = OriginCheck(functools.partial(Tenants.allowed, Tenants()))
+    assert check.name == repr(check.function)
+    assert repr(check).startswith("OriginCheck(functools.partial(")
 
 
 def test_or_replaces_a_check_like_any_origins() -> None:
