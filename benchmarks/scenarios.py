@@ -161,7 +161,7 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
     """This library: ``Vary`` on every answer that depends on the request.
 
     The origin is echoed; a preflight's requested header names come back
-    lower-case in request order; refusals carry ``Vary`` only.
+    as the request spelled them, in its order; refusals carry ``Vary`` only.
     """
     origin = allowlist.allowed_origin
     if not case.preflight:
@@ -173,8 +173,8 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
             case,
             {
                 "Access-Control-Allow-Origin": origin,
-                "Access-Control-Allow-Headers": "content-type, x-requested-with, x-api-key",
-                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, PATCH, POST, PUT",
+                "Access-Control-Allow-Headers": "Content-Type, X-Requested-With, X-Api-Key",
+                "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
                 "Vary": _VARY_PREFLIGHT,
             },
         )
@@ -182,7 +182,7 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
 
 
 def expect_flask_cors(case: Case, allowlist: Allowlist) -> Expected:
-    """flask-cors 6.0.2, decorator and extension alike.
+    """flask-cors 6.0.5, decorator and extension alike.
 
     A refused origin gets nothing (no ``Vary``); a request without Origin
     gets the alphabetically first literal origin (``always_send``); a

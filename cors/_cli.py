@@ -38,7 +38,7 @@ _ALWAYS = (
     "allow_private_network",
 )
 # Shown only when a layer sets them.
-_WHEN_SET = ("send_wildcard", "vary_header", "automatic_options", "always_send")
+_WHEN_SET = ("write_protection", "send_wildcard", "vary_header", "automatic_options", "always_send")
 _NAME_WIDTH = max(len(name) for name in (*_ALWAYS, *_WHEN_SET))
 _INDENT = "  "
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -321,9 +321,23 @@ def check_command(path: str, origin: str, method: str, headers: list[str], crede
         ok = _verdict(
             preflight_check(decision.headers, 200, origin, method, headers, credentials), decision, layers, checks
         )
+    # A browser's cross-origin call says so in Sec-Fetch-Site (write_protection reads it).
+    sent = CorsRequest(method=method, origin=origin, fetch_site="cross-site")
     if ok:
-        decision = decide(policy, CorsRequest(method=method, origin=origin))
-        _show(f"{method} response headers:", decision.headers)
-        ok = _verdict(cors_check(decision.headers, origin, credentials), decision, layers, checks)
+        decision = decide(policy, sent)
+        if decision.refused_by == "write":
+            source = _source(layers, "write_protection")
+            _show(f"{method} response: 403 Forbidden, before the view runs (write_protection [{source}]):", decision.headers)
+            click.echo(f"  Why: {decision.reason}.")
+            ok = False
+        else:
+            _show(f"{method} response headers:", decision.headers)
+            ok = _verdict(cors_check(decision.headers, origin, credentials), decision, layers, checks)
+    elif decide(policy, sent).refused_by == "write":
+        source = _source(layers, "write_protection")
+        click.echo(
+            f"  Even sent without a preflight, the {method} would get 403 Forbidden before the view runs "
+            f"(write_protection [{source}])."
+        )
     click.echo("Allowed: the page can read the response." if ok else "Refused.")
     sys.exit(0 if ok else 1)

@@ -15,6 +15,8 @@ class CorsConfigError(ValueError):
 class CorsWarning(UserWarning):
     """A setting that works but is probably not what was meant.
 
-    Emitted when a policy is attached to a view or an app. Filter it like any
+    Emitted while settings are read: when a policy is built or attached to a
+    view or an app, and when the app's ``CORS_*`` config is read (at set-up,
+    and again at the first request); never while serving. Filter it like any
     warning, or turn it into an error with ``-W error::cors.CorsWarning``.
     """

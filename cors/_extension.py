@@ -40,6 +40,7 @@ from ._flask import (
     policy_from_arguments,
     preflight_response,
     unwrap_cors_view,
+    write_refused_response,
 )
 from ._paths import PathPattern
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
@@ -359,6 +360,8 @@ class AppCors:
         policy = self.resolved(rule, self.view(*_deciding_view(req)))
         decision = evaluate(policy, environ)
         slot.append((decision.headers, scope.intercept_exceptions))
+        if decision.refused_by == "write":  # write_protection; the middleware adds the headers
+            return write_refused_response()
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()
         return None

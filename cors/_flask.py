@@ -60,6 +60,17 @@ def preflight_response(headers: Mapping[str, str] | None = None) -> Response:
     return current_app.response_class(status=200, headers=list((headers or {}).items()))
 
 
+WRITE_REFUSED = "Forbidden: a cross-origin write from this origin is refused.\n"
+"""The body of the 403 answer to a request refused by ``write_protection``."""
+
+
+def write_refused_response(headers: Mapping[str, str] | None = None) -> Response:
+    """The answer to a request that ``write_protection`` refuses: 403, plain text."""
+    return current_app.response_class(
+        WRITE_REFUSED, status=403, mimetype="text/plain", headers=list((headers or {}).items())
+    )
+
+
 def request_view(environ: Mapping[str, Any]) -> CorsRequest:
     """Build the request view from a WSGI environ.
 
@@ -76,6 +87,10 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
         get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
         get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
         get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+        get("HTTP_SEC_FETCH_SITE"),
+        # As the server sees it: behind a proxy, ProxyFix sets both.
+        get("HTTP_HOST") or f"{get('SERVER_NAME', '')}:{get('SERVER_PORT', '')}",
+        get("wsgi.url_scheme", "http"),
     )
 
 
@@ -144,6 +159,7 @@ _SETTING_HELP = {
     "automatic_options": "whether preflights are answered without running the view",
     "allow_private_network": "whether Private Network Access preflights are granted",
     "always_send": "whether requests without an Origin get the '*' answer",
+    "write_protection": "whether cross-origin writes from origins not listed are refused with 403",
     "resources": "the path rules of CORS(app)",
     "intercept_exceptions": "whether error responses get CORS headers",
 }
@@ -378,6 +394,8 @@ class CorsView:
             state = serving_config(app)
         policy = state.view_policy(self)
         decision = evaluate(policy, environ)
+        if decision.refused_by == "write":
+            return write_refused_response(decision.headers)
         if options and policy.automatic_options:
             if decision.kind != "preflight":
                 return apply_headers(decision.headers, current_app.make_default_options_response())

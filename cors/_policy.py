@@ -209,7 +209,8 @@ class CorsPolicy:
     Values are normalised (origins canonical, methods upper-cased, ``max_age``
     in seconds; header names keep their spelling) and checked at once; a setting
     that cannot work raises [`CorsConfigError`][cors.CorsConfigError] with the fix. ``None``
-    means the same as leaving a setting out.
+    for a list setting means the same as leaving it out; ``max_age=None``
+    means no ``Access-Control-Max-Age``; the flags take only ``True`` or ``False``.
 
     ``a | b`` merges like ``dict | dict``: every setting ``b`` specifies
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
@@ -235,6 +236,10 @@ class CorsPolicy:
         allow_private_network: Answer Private Network Access preflights.
         always_send: With ``origins="*"``, answer ``*`` to requests without
             an Origin too.
+        write_protection: Refuse, with 403 before the view runs, a request
+            with an unsafe method (not GET, HEAD or OPTIONS) that a browser
+            sent from another origin, unless that origin is in ``origins``.
+            See [Security](security.md#cross-origin-write-protection).
     """
 
     origins: frozenset[OriginSpec] | Unset = attrs.field(default=UNSET, converter=_to_origins)
@@ -252,6 +257,7 @@ class CorsPolicy:
     automatic_options: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
     allow_private_network: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
     always_send: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
+    write_protection: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
 
     def __attrs_post_init__(self) -> None:
         _check_conflicts(self.specified())
@@ -300,6 +306,7 @@ DEFAULTS: Final[Mapping[str, object]] = {
     "automatic_options": True,
     "allow_private_network": False,
     "always_send": True,
+    "write_protection": False,
 }
 
 
@@ -352,6 +359,14 @@ def _check_conflicts(settings: Mapping[str, object], defaulted: frozenset[str] =
             msg = (
                 "allow_private_network=True with origins='*' would let every public "
                 "website reach this private-network service; list the allowed origins."
+            )
+            raise CorsConfigError(msg)
+    if given("origins", "write_protection") and settings["write_protection"] is True:
+        if ANY_ORIGIN in origins:
+            msg = (
+                f"write_protection=True with origins='*'{' (the default)' if 'origins' in defaulted else ''} "
+                "would refuse nothing: every origin may write; list the origins allowed to "
+                "send writes, e.g. origins=['https://app.example.com']."
             )
             raise CorsConfigError(msg)
     if given("vary_header", "origins", "send_wildcard", "always_send"):
@@ -474,6 +489,7 @@ class ResolvedPolicy:
     allow_private_network: bool
     always_send: bool
     automatic_options: bool
+    write_protection: bool
     actual_headers: Mapping[str, str]
     preflight_headers: Mapping[str, str]
     refused_headers: Mapping[str, str]
@@ -557,6 +573,7 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         allow_private_network=private_network,
         always_send=_value(settings, "always_send", bool),
         automatic_options=_value(settings, "automatic_options", bool),
+        write_protection=_value(settings, "write_protection", bool),
         # Read-only: answers that need no change per request share them.
         actual_headers=MappingProxyType(actual),
         preflight_headers=MappingProxyType(preflight),
