@@ -508,3 +508,16 @@ def test_flask_check_is_called_inside_the_app_context() -> None:
 
     assert app.test_client().get("/api/projects", headers={"Origin": TENANT}).headers[ACAO] == TENANT
     assert seen == ["tenants"]
+
+
+def test_write_protection_trusts_the_origins_the_check_allows() -> None:
+    """With write_protection, a cross-site POST passes from an origin the check allows and gets refused from another."""
+    tenants = Tenants(TENANT)
+    policy = resolve(CorsPolicy(origins=[SITE, tenants.allowed], write_protection=True))
+    tenant_post = decide(policy, CorsRequest("POST", TENANT, fetch_site="cross-site", host="api.example.com"))
+    assert tenant_post.allowed
+    assert tenant_post.headers[ACAO] == TENANT
+    evil_post = decide(policy, CorsRequest("POST", "https://evil.example", fetch_site="cross-site", host="api.example.com"))
+    assert not evil_post.allowed
+    assert evil_post.refused_by == "write"
+    assert tenants.asked == [TENANT, "https://evil.example"]
