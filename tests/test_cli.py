@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-import flask_cors  # type: ignore[import-untyped]
+import flask_cors
 import pytest
 from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
