@@ -42,6 +42,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from cors._cli import cors_group
+from tests.tenant_app import close_databases
 
 ROOT = Path(__file__).resolve().parent.parent
 # docs/typing.md shows type checkers' sessions over files that must fail;
@@ -67,6 +68,7 @@ class Session:
         self.namespace: dict[str, object] = {"__name__": f"docs_{document.stem}"}
         self.stdout = io.StringIO()
         self.apps: dict[str, Flask] = {}
+        self.every_app: list[Flask] = []
         self.modules: dict[str, types.ModuleType] = {}
 
     @property
@@ -91,6 +93,8 @@ class Session:
         app = self.namespace.get("app")
         if isinstance(app, Flask):
             self.apps[app.import_name] = app
+            if app not in self.every_app:
+                self.every_app.append(app)
         if named:
             module = self.modules[named.group(1)] = types.ModuleType(named.group(1))
             module.__dict__.update(self.namespace)
@@ -227,6 +231,8 @@ def test_examples_run(document: Path, tmp_path: Path) -> None:
         os.chdir(cwd)
         cors_logger.handlers[:] = handlers
         cors_logger.setLevel(level)
+        for app in session.every_app:
+            close_databases(app)
         for name, module in session.modules.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]

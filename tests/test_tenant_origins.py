@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import pytest
 import sqlalchemy
 from flask import Flask
 
-from tests.tenant_app import ADMIN, Tenant, create_app, db
+from tests.tenant_app import ADMIN, Tenant, close_databases, create_app, db
 
 ROOT = Path(__file__).resolve().parent.parent
 ACME = "https://shop.acme.example"
@@ -37,6 +37,8 @@ POLL_S = 0.02
 POLLS = 5000
 """At most POLLS polls of POLL_S seconds (100 s) for an answer due within a ttl of a second or less."""
 SOCKET_TIMEOUT_S = 60.0
+MakeApp = Callable[[Path, float], Flask]
+"""``create_app`` for a database file and a ttl."""
 
 
 def add_tenant(database: Path, name: str, origin: str) -> None:
@@ -56,15 +58,27 @@ def remove_tenant(database: Path, origin: str) -> None:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
+def make_app() -> Iterator[MakeApp]:
+    """``create_app``, with each app's database connections closed when the test ends."""
+    apps: list[Flask] = []
+
+    def make(database: Path, ttl: float) -> Flask:
+        apps.append(create_app(str(database), ttl=ttl))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        close_databases(app)
+
+
+@pytest.fixture
+def database(tmp_path: Path, make_app: MakeApp) -> Path:
     """A SQLite file with the tenants table and one tenant, Acme."""
     path = tmp_path / "tenants.db"
-    app = create_app(str(path), ttl=60)
-    with app.app_context():
+    with make_app(path, 60).app_context():
         db.create_all()
         db.session.add(Tenant(name="Acme", origin=ACME))
         db.session.commit()
-        db.engine.dispose()
     return path
 
 
@@ -76,9 +90,9 @@ def queries(app: Flask) -> list[str]:
     return statements
 
 
-def test_registered_tenant_is_allowed_and_others_refused(database: Path) -> None:
+def test_registered_tenant_is_allowed_and_others_refused(database: Path, make_app: MakeApp) -> None:
     """Acme's origin and the listed admin origin are allowed; an unknown origin and null are refused."""
-    client = create_app(str(database), ttl=60).test_client()
+    client = make_app(database, 60).test_client()
     for origin in (ACME, ADMIN):
         response = client.get("/api/whoami", headers={"Origin": origin})
         assert response.headers[ACAO] == origin
@@ -90,9 +104,9 @@ def test_registered_tenant_is_allowed_and_others_refused(database: Path) -> None
         assert response.headers["Vary"] == "Origin"
 
 
-def test_table_is_queried_once_per_origin_and_ttl(database: Path) -> None:
+def test_table_is_queried_once_per_origin_and_ttl(database: Path, make_app: MakeApp) -> None:
     """A hundred requests from two origins query the table twice: once per origin, allowed or refused."""
-    app = create_app(str(database), ttl=60)
+    app = make_app(database, 60)
     statements = queries(app)
     client = app.test_client()
     for _ in range(50):
@@ -114,9 +128,9 @@ def poll(client: Any, origin: str, allowed: bool) -> int:
     pytest.fail(f"{origin} still {'refused' if allowed else 'allowed'} after {POLLS} polls")
 
 
-def test_added_row_is_allowed_and_removed_row_refused_without_restart(database: Path) -> None:
+def test_added_row_is_allowed_and_removed_row_refused_without_restart(database: Path, make_app: MakeApp) -> None:
     """A refused origin, once its tenant is added, is allowed within the ttl; removed, refused again."""
-    client = create_app(str(database), ttl=0.2).test_client()
+    client = make_app(database, 0.2).test_client()
     assert ACAO not in client.get("/api/whoami", headers={"Origin": GLOBEX}).headers
     add_tenant(database, "Globex", GLOBEX)
     poll(client, GLOBEX, allowed=True)
@@ -126,9 +140,9 @@ def test_added_row_is_allowed_and_removed_row_refused_without_restart(database: 
     assert ACAO not in client.get("/api/whoami", headers={"Origin": EVIL}).headers
 
 
-def test_a_missing_table_refuses_without_a_500(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_missing_table_refuses_without_a_500(tmp_path: Path, caplog: pytest.LogCaptureFixture, make_app: MakeApp) -> None:
     """With no tenants table (a failing query), requests are refused, answered by the view, and logged once."""
-    client = create_app(str(tmp_path / "empty.db"), ttl=60).test_client()
+    client = make_app(tmp_path / "empty.db", 60).test_client()
     with caplog.at_level("ERROR", logger="cors"):
         for _ in range(3):
             response = client.get("/api/whoami", headers={"Origin": ACME})
