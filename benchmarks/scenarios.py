@@ -161,7 +161,7 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
     """This library: ``Vary`` on every answer that depends on the request.
 
     The origin is echoed; a preflight's requested header names come back
-    as sent, in request order; refusals carry ``Vary`` only.
+    as the request spelled them, in its order; refusals carry ``Vary`` only.
     """
     origin = allowlist.allowed_origin
     if not case.preflight:
@@ -182,7 +182,7 @@ def expect_cors(case: Case, allowlist: Allowlist) -> Expected:
 
 
 def expect_flask_cors(case: Case, allowlist: Allowlist) -> Expected:
-    """flask-cors 6.0.2, decorator and extension alike.
+    """flask-cors 6.0.5, decorator and extension alike.
 
     A refused origin gets nothing (no ``Vary``); a request without Origin
     gets the alphabetically first literal origin (``always_send``); a

@@ -12,6 +12,7 @@ from ._decision import Decision
 from ._evaluate import cors_headers, decide
 from ._extension import CORS
 from ._flask import cross_origin, decided
+from ._origins import OriginCheck
 from ._policy import UNSET, CorsPolicy, ResolvedPolicy, resolve
 from ._request import CorsRequest
 from ._settings import CorsSettings, ExtensionSettings
@@ -26,6 +27,7 @@ __all__ = [
     "CorsWarning",
     "Decision",
     "ExtensionSettings",
+    "OriginCheck",
     "ResolvedPolicy",
     "cors_headers",
     "cross_origin",

@@ -38,7 +38,7 @@ _ALWAYS = (
     "allow_private_network",
 )
 # Shown only when a layer sets them.
-_WHEN_SET = ("send_wildcard", "vary_header", "automatic_options", "always_send")
+_WHEN_SET = ("write_protection", "send_wildcard", "vary_header", "automatic_options", "always_send")
 _NAME_WIDTH = max(len(name) for name in (*_ALWAYS, *_WHEN_SET))
 _INDENT = "  "
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -228,11 +228,15 @@ def _credentials_fix(layers: Layers) -> str:
     return f"supports_credentials is False [{source}]: set it to True, with a list of origins"
 
 
-def _verdict(failure: str | None, decision: Decision, layers: Layers) -> bool:
+def _verdict(failure: str | None, decision: Decision, layers: Layers, checks: Sequence[str] = ()) -> bool:
     if failure is None:
         return True
     click.echo(f"  Refused by the browser: {failure}.")
-    if not decision.allowed:
+    if not decision.allowed and decision.refused_by == "origin" and checks:
+        # The function was asked (and any failure of it logged): name it, not only the list.
+        names = " or ".join(checks)
+        click.echo(f"  Why: origin not allowed: {names} did not allow it, nor does any other origin in origins.")
+    elif not decision.allowed:
         click.echo(f"  Why: {decision.reason}.")
     elif "Access-Control-Allow-Credentials" in failure:
         click.echo(f"  Why: {_credentials_fix(layers)}.")
@@ -278,6 +282,8 @@ def _header_names(ctx: click.Context, param: click.Parameter, values: tuple[str,
 def check_command(path: str, origin: str, method: str, headers: list[str], credentials: bool) -> None:
     """Simulate a browser's cross-origin call to PATH, without running any view.
 
+    A function in origins is asked, as a request would ask it.
+
     Exit status 0 when the browser would allow it, 1 when it would refuse it,
     3 when flask-cors, not cors, answers it.
     """
@@ -299,6 +305,7 @@ def check_command(path: str, origin: str, method: str, headers: list[str], crede
         click.echo(f"{method} {path}{answer} no CORS policy covers it, so the browser refuses to let the page read it.")
         sys.exit(1)
     policy, layers = found
+    checks = [answers.name for answers in policy.match_origin.checks]
     click.echo(f"Policy for {method} {path}:")
     for line in setting_lines(layers):
         click.echo(line)
@@ -311,10 +318,26 @@ def check_command(path: str, origin: str, method: str, headers: list[str], crede
         )
         decision = decide(policy, asked)
         _show("Preflight (OPTIONS) response headers:", decision.headers)
-        ok = _verdict(preflight_check(decision.headers, 200, origin, method, headers, credentials), decision, layers)
+        ok = _verdict(
+            preflight_check(decision.headers, 200, origin, method, headers, credentials), decision, layers, checks
+        )
+    # A browser's cross-origin call says so in Sec-Fetch-Site (write_protection reads it).
+    sent = CorsRequest(method=method, origin=origin, fetch_site="cross-site")
     if ok:
-        decision = decide(policy, CorsRequest(method=method, origin=origin))
-        _show(f"{method} response headers:", decision.headers)
-        ok = _verdict(cors_check(decision.headers, origin, credentials), decision, layers)
+        decision = decide(policy, sent)
+        if decision.refused_by == "write":
+            source = _source(layers, "write_protection")
+            _show(f"{method} response: 403 Forbidden, before the view runs (write_protection [{source}]):", decision.headers)
+            click.echo(f"  Why: {decision.reason}.")
+            ok = False
+        else:
+            _show(f"{method} response headers:", decision.headers)
+            ok = _verdict(cors_check(decision.headers, origin, credentials), decision, layers, checks)
+    elif decide(policy, sent).refused_by == "write":
+        source = _source(layers, "write_protection")
+        click.echo(
+            f"  Even sent without a preflight, the {method} would get 403 Forbidden before the view runs "
+            f"(write_protection [{source}])."
+        )
     click.echo("Allowed: the page can read the response." if ok else "Refused.")
     sys.exit(0 if ok else 1)

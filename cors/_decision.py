@@ -12,8 +12,9 @@ Kind = Literal["none", "actual", "preflight"]
 """``none``: no Origin header, not a CORS request; ``actual``: a CORS request;
 ``preflight``: OPTIONS with Origin and Access-Control-Request-Method."""
 
-Step = Literal["origin", "method", "header"]
-"""The check that refused a request."""
+Step = Literal["origin", "method", "header", "write"]
+"""The check that refused a request: ``write`` is ``write_protection``'s,
+which answers 403 before the view runs."""
 
 
 # One is made per request, so it is a NamedTuple: immutable and typed like an
@@ -30,7 +31,9 @@ class Decision(NamedTuple):
         rule: The configured origin spec that allowed the origin (the origin
             itself for an exact one, ``"*"`` for any).
         refused_by: The check that refused the request, or None.
-        detail: The refused method or header name, where one was refused.
+        detail: The refused method or header name, where one was refused;
+            for ``write``, the ``Sec-Fetch-Site`` value (``cross-site``,
+            ``same-site`` or ``unrecognised``), or None when there was none.
         private_network: None when the request did not ask for Private Network
             Access; else whether it was granted.
     """
@@ -46,6 +49,12 @@ class Decision(NamedTuple):
     @property
     def reason(self) -> str:
         """One sentence on why, naming the setting to change when refused."""
+        if self.refused_by == "write":
+            if self.detail is None:
+                why = "no Sec-Fetch-Site, and Origin is neither this host nor in origins"
+            else:
+                why = f"Sec-Fetch-Site {self.detail!r} from an origin not in origins"
+            return f"cross-origin write refused by write_protection ({why}): add the origin to origins"
         if self.kind == "none":
             return "no Origin header, so not a CORS request"
         if self.allowed:

@@ -2,7 +2,7 @@
 
 Dependency rule: this module, like every module of the core (``_errors``,
 ``_origins``, ``_paths``, ``_policy``, ``_settings``, ``_request``, ``_decision``,
-``_evaluate``, ``_browser``), imports nothing from Flask or Werkzeug, keeps no
+``_protect``, ``_evaluate``, ``_browser``), imports nothing from Flask or Werkzeug, keeps no
 global state, does no I/O and mutates nothing it is given.
 ``tests/test_layering.py`` enforces the import rule.
 """
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from ._decision import Decision
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
+from ._protect import write_refusal
 from ._request import CorsRequest
 
 # A browser lists the names of the headers the page set; a few hundred bytes
@@ -47,10 +48,16 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
 
     Returns:
         The decision. Its ``headers`` may be shared with other decisions of
-        the same policy (then read-only): copy them to change them.
+        the same policy (then read-only): copy them to change them. With
+        ``write_protection``, a refused write is refused by ``"write"``: the
+        Flask layer answers it 403 without running the view.
     """
     if isinstance(policy, CorsPolicy):
         policy = resolve(policy)
+    if policy.write_protection:
+        refused = write_refusal(policy, request)
+        if refused is not None:
+            return refused
     origin = request.origin
     if request.method == "OPTIONS" and request.request_method is not None:
         if origin is not None:

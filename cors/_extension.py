@@ -41,6 +41,7 @@ from ._evaluate import decide, with_cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
+    WRITE_REFUSED,
     CorsView,
     app_config,
     decided,
@@ -52,6 +53,7 @@ from ._flask import (
     report,
     request_view,
     unwrap_cors_view,
+    write_refused_response,
 )
 from ._paths import PathPattern
 from ._policy import CorsPolicy, ResolvedPolicy, resolve
@@ -265,6 +267,9 @@ class AppCors:
             ``intercept_exceptions``, first match wins.
         preflight_lines: The header lines of Flask's empty 200 answer, which
             a preflight's CORS headers complete.
+        write_refused: The status, header lines and body of the 403 answer
+            to a write that ``write_protection`` refuses, without its CORS
+            headers.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -280,6 +285,7 @@ class AppCors:
         self.routed = True
         self.rules: tuple[tuple[PathPattern | None, ResolvedPolicy, bool], ...] = ()
         self.preflight_lines: list[tuple[str, str]] = []
+        self.write_refused: tuple[str, list[tuple[str, str]], bytes] = ("", [], b"")
         # First, so that no other hook (authentication) sees a preflight; taken
         # out at the first request when the middleware decides alone.
         app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
@@ -314,6 +320,8 @@ class AppCors:
             for rule in scope.rules
         )
         self.preflight_lines = self.app.response_class(status=200).get_wsgi_headers({}).to_wsgi_list()
+        refused = self.app.response_class(WRITE_REFUSED, status=403, mimetype="text/plain")
+        self.write_refused = (refused.status, refused.get_wsgi_headers({}).to_wsgi_list(), refused.get_data())
         # A new list, never a change in place: Flask may be iterating the old one.
         hooks = [hook for hook in self.app.before_request_funcs.get(None, ()) if hook != self._before_request]
         if self.routed:
@@ -420,6 +428,8 @@ class AppCors:
         policy = self.resolved(rule, self.view(*_deciding_view(req)))
         decision = evaluate(policy, environ)
         slot.append((decision.headers, scope.intercept_exceptions))
+        if decision.refused_by == "write":  # write_protection; the middleware adds the headers
+            return write_refused_response()
         if decision.kind == "preflight" and policy.automatic_options:
             return preflight_response()
         return None
@@ -465,8 +475,10 @@ class CorsMiddleware:
         decision = decide(policy, view)
         if decided.receivers or logger.isEnabledFor(logging.DEBUG):
             report(state.app, decision, view, path)
-        # Here the decision is known and Flask has not been entered: the place
-        # for any check that answers a request before the app sees it.
+        if decision.refused_by == "write":  # write_protection, before the app sees the request
+            status, lines, body = state.write_refused
+            start_response(status, [*lines, *decision.headers.items()])
+            return [body]
         if decision.kind == "preflight" and policy.automatic_options:
             start_response("200 OK", [*state.preflight_lines, *decision.headers.items()])
             return []

@@ -39,7 +39,8 @@ HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "delete", "put", "patch", 
 
 
 logger = logging.getLogger("cors")
-"""One DEBUG line per CORS-covered request: what was decided and why."""
+"""One DEBUG line per CORS-covered request: what was decided and why; an
+ERROR line when a function in ``origins`` fails."""
 
 decided = Namespace().signal("cors.decided")
 """Sent for every CORS-covered request, with the app as sender and the
@@ -59,6 +60,21 @@ def preflight_response(headers: Mapping[str, str] | None = None) -> Response:
     return current_app.response_class(status=200, headers=list((headers or {}).items()))
 
 
+WRITE_REFUSED = "Forbidden: a cross-origin write from this origin is refused.\n"
+"""The body of the 403 answer to a request refused by ``write_protection``."""
+
+
+def write_refused_response(headers: Mapping[str, str] | None = None) -> Response:
+    """The answer to a request that ``write_protection`` refuses: 403, plain text."""
+    return current_app.response_class(
+        WRITE_REFUSED, status=403, mimetype="text/plain", headers=list((headers or {}).items())
+    )
+
+
+SAFE_READS = frozenset({"GET", "HEAD"})
+"""Methods that are neither preflights nor writes: their decision needs the origin only."""
+
+
 def request_view(environ: Mapping[str, Any]) -> CorsRequest:
     """Build the request view from a WSGI environ.
 
@@ -66,13 +82,13 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
         environ: The WSGI environ.
 
     Returns:
-        The request view, with header values exactly as received; the
-        preflight headers are read on OPTIONS requests only, the one method
-        whose decision they change.
+        The request view, with header values exactly as received. For GET
+        and HEAD, whose decision depends on the origin alone, nothing else is
+        read.
     """
     get = environ.get
     method: str = get("REQUEST_METHOD", "GET").upper()
-    if method != "OPTIONS":
+    if method in SAFE_READS:
         return CorsRequest(method, get("HTTP_ORIGIN"))
     return CorsRequest(
         method,
@@ -80,6 +96,10 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
         get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
         get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
         get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+        get("HTTP_SEC_FETCH_SITE"),
+        # As the server sees it: behind a proxy, ProxyFix sets both.
+        get("HTTP_HOST") or f"{get('SERVER_NAME', '')}:{get('SERVER_PORT', '')}",
+        get("wsgi.url_scheme", "http"),
     )
 
 
@@ -163,6 +183,7 @@ _SETTING_HELP = {
     "automatic_options": "whether preflights are answered without running the view",
     "allow_private_network": "whether Private Network Access preflights are granted",
     "always_send": "whether requests without an Origin get the '*' answer",
+    "write_protection": "whether cross-origin writes from origins not listed are refused with 403",
     "resources": "the path rules of CORS(app)",
     "intercept_exceptions": "whether error responses get CORS headers",
 }
@@ -400,6 +421,8 @@ class CorsView:
         decision = decide(policy, view)
         if decided.receivers or logger.isEnabledFor(logging.DEBUG):
             report(app, decision, view, req.path)
+        if decision.refused_by == "write":
+            return write_refused_response(decision.headers)
         if view.method == "OPTIONS" and policy.automatic_options:
             if decision.kind != "preflight":
                 return apply_headers(decision.headers, app.make_default_options_response())

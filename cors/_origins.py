@@ -3,7 +3,10 @@
 Dependency rule: this module is part of the pure core. It imports nothing from
 Flask or Werkzeug, keeps no state that changes a result (the Public Suffix List
 is read once, on first use) and does no I/O beyond that read of the list that
-the ``publicsuffixlist`` package ships.
+the ``publicsuffixlist`` package ships. One state is the app's own: the answers
+of an [`OriginCheck`][cors.OriginCheck], kept by the resolved policy for their
+time-to-live so that the app's function is not asked on every request; a
+function that fails is logged to the ``cors`` logger.
 
 How a configured origin string is read, first rule that applies:
 
@@ -26,19 +29,27 @@ How a configured origin string is read, first rule that applies:
    either.
 
 Compiled ``re.Pattern`` objects are always regular expressions, matched with
-``fullmatch`` and their own flags.
+``fullmatch`` and their own flags. A callable ``(origin: str) -> bool``, bare
+or wrapped in an [`OriginCheck`][cors.OriginCheck], is asked about a
+well-formed origin that no other spec allows.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import ipaddress
+import logging
 import os
 import re
 import sys
+import threading
+import time
 import warnings
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 import idna
@@ -48,8 +59,125 @@ from ._errors import CorsConfigError, CorsWarning
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
-OriginSpec = str | re.Pattern[str]
-"""One configured origin: a string (see the module docstring) or a compiled regex."""
+StaticOriginSpec = Union[str, re.Pattern[str]]
+"""One configured origin that the policy matches itself: a string or a compiled regex."""
+
+
+def _to_ttl(value: timedelta | float) -> float:
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        msg = f"OriginCheck: ttl={value!r} is not a number of seconds; give an int, a float or a timedelta."
+        raise CorsConfigError(msg)
+    if not seconds > 0:
+        msg = (
+            f"OriginCheck: ttl={value!r} is not positive; give the seconds an answer is kept, "
+            "e.g. ttl=60 (a function fast enough to ask on every request needs no OriginCheck)."
+        )
+        raise CorsConfigError(msg)
+    return seconds
+
+
+def _check_max_size(instance: object, attribute: object, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        msg = f"OriginCheck: max_size={value!r} is not a positive int; give the most origins kept, e.g. 1024."
+        raise CorsConfigError(msg)
+
+
+def _check_function(instance: object, attribute: object, value: Any) -> None:
+    if not callable(value):
+        msg = f"OriginCheck: {value!r} is not callable; give a function (origin: str) -> bool."
+        raise CorsConfigError(msg)
+    if inspect.iscoroutinefunction(value):
+        msg = (
+            f"OriginCheck: {_name(value)} is an async function, which returns a coroutine that "
+            "cannot be awaited where origins are matched; give a plain function (origin: str) -> bool."
+        )
+        raise CorsConfigError(msg)
+    try:
+        hash(value)
+    except TypeError:
+        msg = (
+            f"OriginCheck: {value!r} is not hashable, and a policy is a hashable value; "
+            "give a function or a method (origin: str) -> bool."
+        )
+        raise CorsConfigError(msg) from None
+
+
+def _name(function: object) -> str:
+    """A function's ``module.qualname``, as ``flask cors routes`` shows it."""
+    qualname = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if isinstance(qualname, str) and isinstance(module, str):
+        return f"{module}.{qualname}"
+    return repr(function)
+
+
+DEFAULT_CHECK_TTL = 60.0
+"""Seconds an [`OriginCheck`][cors.OriginCheck] keeps an answer by default."""
+DEFAULT_CHECK_MAX_SIZE = 1024
+"""Origins an [`OriginCheck`][cors.OriginCheck] keeps answers for by default."""
+
+
+@attrs.frozen(repr=False)
+class OriginCheck:
+    """Origins allowed by the app's own function, with its answers cached.
+
+    ``origins`` takes a bare function ``(origin: str) -> bool`` too: it is
+    wrapped in an ``OriginCheck`` with the default ``ttl`` and ``max_size``.
+    The function is asked only about a well-formed origin, as browsers send
+    it (``https://shop.example.com``: scheme and host in lower case, no
+    path, no default port), that no other origin in the list allows; never
+    about ``null``, a malformed or an over-long value. Only ``True`` allows
+    the origin; a function that raises or returns anything but a bool
+    refuses it, and is logged (logger ``cors``, level ERROR) once per origin
+    until its answer expires. It is called while the request is served,
+    inside the app context, so it may query the app's database.
+
+    Each resolved policy (a decorated view, a path rule) keeps its own
+    answers, refusals included, for ``ttl`` seconds, for at most
+    ``max_size`` origins, dropping the least recently used first: a change
+    in the data shows within ``ttl``, and a flood of made-up origins costs
+    at most ``max_size`` entries. Two requests for an origin not yet known
+    may both ask the function.
+
+    ``OriginCheck(function, ttl=60, max_size=1024)``: ``ttl`` and
+    ``max_size`` are keywords. It raises
+    [`CorsConfigError`][cors.CorsConfigError] when ``function`` is not
+    callable, is an ``async`` function or is not hashable, or when ``ttl``
+    or ``max_size`` is not positive.
+
+    Attributes:
+        function: Tells whether a page at this origin may read responses.
+        ttl: Seconds an answer is kept (given as a number or a ``timedelta``).
+            Default 60.
+        max_size: The most origins whose answers are kept. Default 1024.
+    """
+
+    function: Callable[[str], bool] = attrs.field(validator=_check_function)
+    ttl: float = attrs.field(default=DEFAULT_CHECK_TTL, converter=_to_ttl, kw_only=True)
+    max_size: int = attrs.field(default=DEFAULT_CHECK_MAX_SIZE, validator=_check_max_size, kw_only=True)
+
+    @property
+    def name(self) -> str:
+        """The function's ``module.qualname``."""
+        return _name(self.function)
+
+    def __repr__(self) -> str:
+        return f"OriginCheck({self.name}, ttl={self.ttl:g}, max_size={self.max_size})"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+OriginSpec = Union[str, re.Pattern[str], OriginCheck, Callable[[str], bool]]
+"""One configured origin: a string (see the module docstring), a compiled
+regex, or a function ``(origin: str) -> bool`` (bare or in an
+[`OriginCheck`][cors.OriginCheck])."""
+
+logger = logging.getLogger("cors")
 
 ANY_ORIGIN = "*"
 NULL_ORIGIN = "null"
@@ -314,7 +442,7 @@ def _unusable(spec: str, problem: _Unusable) -> IgnoredOrigin:
     return IgnoredOrigin(spec)
 
 
-def normalize_origin_spec(spec: OriginSpec) -> OriginSpec:
+def normalize_origin_spec(spec: OriginSpec) -> StaticOriginSpec | OriginCheck:
     """Return the canonical form of one configured origin, or raise.
 
     Warns (`CorsWarning`) when it rewrites a spec to the origin a browser
@@ -327,20 +455,29 @@ def normalize_origin_spec(spec: OriginSpec) -> OriginSpec:
     Returns:
         ``"*"``, ``"null"``, a canonical exact origin or subdomain pattern
         (lower-case, IDNA-encoded), a regex string unchanged, the compiled
-        pattern unchanged, or an ``IgnoredOrigin``.
+        pattern unchanged, an ``IgnoredOrigin``, or an ``OriginCheck`` (a
+        bare function wrapped in one with the defaults).
 
     Raises:
-        CorsConfigError: The spec is neither a string nor a compiled str pattern.
+        CorsConfigError: The spec is neither a string, a compiled str
+            pattern nor a function that an ``OriginCheck`` takes.
     """
     if isinstance(spec, re.Pattern):
         if not isinstance(spec.pattern, str):
             msg = f"origins: {spec!r} is a bytes pattern; compile a str pattern instead."
             raise CorsConfigError(msg)
         return spec
+    if isinstance(spec, OriginCheck):
+        return spec
+    if not isinstance(spec, str) and callable(spec):
+        try:
+            return OriginCheck(spec)
+        except CorsConfigError as exc:
+            raise CorsConfigError(f"origins: {str(exc).removeprefix('OriginCheck: ')}") from None
     if not isinstance(spec, str):
         msg = (
-            f"origins: {spec!r} is a {type(spec).__name__}; give origins as strings "
-            "or compiled regular expressions."
+            f"origins: {spec!r} is a {type(spec).__name__}; give origins as strings, "
+            "compiled regular expressions or functions (origin: str) -> bool."
         )
         raise CorsConfigError(msg)
     if isinstance(spec, IgnoredOrigin) or spec in (ANY_ORIGIN, NULL_ORIGIN):
@@ -380,8 +517,8 @@ def _checked_regex(spec: str) -> str:
     return spec
 
 
-def origin_kind(spec: OriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex", "ignored"]:
-    """Classify a canonical spec (see ``normalize_origin_spec``)."""
+def origin_kind(spec: StaticOriginSpec) -> Literal["any", "null", "exact", "subdomains", "regex", "ignored"]:
+    """Classify a canonical spec other than an ``OriginCheck`` (see ``normalize_origin_spec``)."""
     if isinstance(spec, re.Pattern):
         return "regex"
     if isinstance(spec, IgnoredOrigin):
@@ -435,7 +572,7 @@ def _registrable(host: str) -> str | None:
     return domain if isinstance(domain, str) else None
 
 
-def public_suffix_wildcard(spec: OriginSpec) -> str | None:
+def public_suffix_wildcard(spec: StaticOriginSpec) -> str | None:
     """The public suffix a ``scheme://*.suffix`` spec opens to everyone, or None."""
     if isinstance(spec, re.Pattern) or origin_kind(spec) != "subdomains" or "://*." not in spec:
         return None
@@ -503,7 +640,7 @@ class _Reach:
     any_scheme: str | None
 
 
-def _regex_reach(spec: OriginSpec) -> _Reach:
+def _regex_reach(spec: StaticOriginSpec) -> _Reach:
     """Try a regex on origins built from its own text, as a matcher would.
 
     Canaries are hosts under registrable domains the regex does not name: a
@@ -567,7 +704,7 @@ def _fixed_regex(text: str) -> str | None:
     return None
 
 
-def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
+def overreach(spec: StaticOriginSpec | OriginCheck, *, credentials: bool) -> str | None:
     """Say how a subdomain pattern or regex lets in sites the user cannot own.
 
     Args:
@@ -578,8 +715,10 @@ def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
     Returns:
         The message for a `CorsConfigError` (with credentials) or a
         `CorsWarning` (without), or None when the spec keeps to domains the
-        user may own.
+        user may own, or is an ``OriginCheck``.
     """
+    if isinstance(spec, OriginCheck):  # the app vouches for each origin it allows
+        return None
     text = spec.pattern if isinstance(spec, re.Pattern) else spec
     harm = (
         "with supports_credentials=True, {} could read your users' authenticated responses."
@@ -613,7 +752,7 @@ def overreach(spec: OriginSpec, *, credentials: bool) -> str | None:
     )
 
 
-def check_credentialed_origins(specs: Iterable[OriginSpec]) -> None:
+def check_credentialed_origins(specs: Iterable[StaticOriginSpec | OriginCheck]) -> None:
     """Raise for an origin that lets sites the user cannot own read credentialed answers.
 
     Raises:
@@ -629,7 +768,7 @@ def check_credentialed_origins(specs: Iterable[OriginSpec]) -> None:
 _CHARACTER_CLASS = re.compile(r"\[\^?\]?(?:\\.|[^\]])*\]")
 
 
-def regex_reach_problem(spec: OriginSpec) -> str | None:
+def regex_reach_problem(spec: StaticOriginSpec) -> str | None:
     """Say when a regex cannot match what it seems meant for: no scheme, or a path.
 
     Returns:
@@ -666,9 +805,76 @@ def regex_reach_problem(spec: OriginSpec) -> str | None:
     )
 
 
+class CheckAnswers:
+    """The answers of one [`OriginCheck`][cors.OriginCheck] in one resolved policy.
+
+    Bounded (least recently used dropped first), with a time-to-live, safe
+    to share between threads. The function is called outside the lock, so a
+    slow database holds up only the requests that wait for it.
+
+    Args:
+        check: The check to ask.
+        clock: Seconds on a clock that never goes back.
+    """
+
+    __slots__ = ("check", "name", "_ask", "_ttl", "_max_size", "_clock", "_entries", "_lock")
+
+    def __init__(self, check: OriginCheck, clock: Callable[[], float] = time.monotonic) -> None:
+        self.check = check
+        self.name = check.name
+        self._ask = check.function
+        self._ttl = check.ttl
+        self._max_size = check.max_size
+        self._clock = clock
+        # origin -> (expiry, allowed); only well-formed origins of bounded length are keys.
+        self._entries: OrderedDict[str, tuple[float, bool]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __call__(self, origin: str) -> bool:
+        """Tell whether the check allows an origin, asking its function when no answer is kept."""
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(origin)
+            if entry is not None and now < entry[0]:
+                self._entries.move_to_end(origin)
+                return entry[1]
+        allowed = self._answer(origin)
+        with self._lock:
+            entries = self._entries
+            if origin in entries:
+                entries.move_to_end(origin)
+            elif len(entries) >= self._max_size:
+                entries.popitem(last=False)  # first, so the size never passes max_size
+            entries[origin] = (now + self._ttl, allowed)
+        return allowed
+
+    def _answer(self, origin: str) -> bool:
+        try:
+            result = self._ask(origin)
+        except Exception:
+            # Logged once per origin and time-to-live: the refusal is kept like any answer.
+            logger.exception(
+                "origins: %s(%r) raised, so the origin is refused for %g s", self.name, origin, self._ttl
+            )
+            return False
+        if isinstance(result, bool):
+            return result
+        logger.error(
+            "origins: %s(%r) returned %r, not a bool; only True allows an origin, so it is refused for %g s",
+            self.name,
+            origin,
+            result,
+            self._ttl,
+        )
+        return False
+
+
 @attrs.frozen
 class OriginMatcher:
-    """A compiled set of origin specs: one set lookup, then a few patterns.
+    """A compiled set of origin specs: one set lookup, then a few patterns, then the app's checks.
 
     Attributes:
         any: Every well-formed origin is allowed, and ``null``.
@@ -678,6 +884,12 @@ class OriginMatcher:
             group per spec, or None.
         subdomain_specs: The specs behind the groups of ``subdomains``.
         regexes: User regular expressions, each with the spec it came from.
+        checks: The answers of each ``OriginCheck`` (none when ``any``, which
+            allows every origin before a check is asked).
+        patterned: Anything beyond ``exact`` and ``null`` is configured.
+        tests: Each regex's ``fullmatch``, then each check, with the name
+            an allowed origin is reported under: tried in turn after the
+            subdomains, one loop whether or not there are checks.
     """
 
     any: bool
@@ -686,15 +898,37 @@ class OriginMatcher:
     subdomains: re.Pattern[str] | None
     subdomain_specs: tuple[str, ...]
     regexes: tuple[tuple[re.Pattern[str], str], ...]
+    checks: tuple[CheckAnswers, ...] = ()
+    patterned: bool = attrs.field()
+
+    tests: tuple[tuple[Callable[[str], object], str], ...] = attrs.field(eq=False)
+
+    @patterned.default
+    def _patterned(self) -> bool:
+        return self.any or self.subdomains is not None or bool(self.regexes) or bool(self.checks)
+
+    @tests.default
+    def _tests(self) -> tuple[tuple[Callable[[str], object], str], ...]:
+        return (
+            *((regex.fullmatch, spec) for regex, spec in self.regexes),
+            *((answers, answers.name) for answers in self.checks),
+        )
 
     @classmethod
-    def compile(cls, specs: Iterable[OriginSpec]) -> OriginMatcher:
-        """Build a matcher from canonical specs (see ``normalize_origin_spec``)."""
+    def compile(cls, specs: Iterable[StaticOriginSpec | OriginCheck]) -> OriginMatcher:
+        """Build a matcher from canonical specs (see ``normalize_origin_spec``).
+
+        Each call makes new, empty answer caches for the checks.
+        """
         specs = frozenset(specs)
         exact: set[str] = set()
         globs: list[str] = []
         regexes: list[tuple[re.Pattern[str], str]] = []
+        checks: list[OriginCheck] = []
         for spec in specs:
+            if isinstance(spec, OriginCheck):
+                checks.append(spec)
+                continue
             kind = origin_kind(spec)
             if isinstance(spec, re.Pattern):
                 regexes.append((spec, spec.pattern))
@@ -708,13 +942,15 @@ class OriginMatcher:
         subdomains = None
         if globs:
             subdomains = re.compile("|".join(f"(?P<g{i}>{_glob_regex(g)})" for i, g in enumerate(globs)))
+        any_origin = ANY_ORIGIN in specs
         return cls(
-            any=ANY_ORIGIN in specs,
+            any=any_origin,
             null=NULL_ORIGIN in specs,
             exact=frozenset(exact),
             subdomains=subdomains,
             subdomain_specs=tuple(globs),
             regexes=tuple(sorted(regexes, key=lambda r: r[1])),
+            checks=() if any_origin else tuple(CheckAnswers(c) for c in sorted(checks, key=repr)),
         )
 
     def __call__(self, origin: str) -> str | None:
@@ -725,7 +961,8 @@ class OriginMatcher:
 
         Returns:
             The spec that allows it (the origin itself for an exact one,
-            ``"*"`` for any), or None when it is refused.
+            ``"*"`` for any, the function's name for a check), or None when
+            it is refused.
         """
         if len(origin) > MAX_ORIGIN_LENGTH:
             return None
@@ -734,15 +971,13 @@ class OriginMatcher:
         if origin == NULL_ORIGIN:
             # A sandboxed iframe may read what "*" gives every website.
             return NULL_ORIGIN if self.null else ANY_ORIGIN if self.any else None
-        if (self.subdomains is None and not self.regexes and not self.any) or not (
-            is_serialized_origin(origin)
-        ):
+        if not self.patterned or not is_serialized_origin(origin):
             return None
         if self.subdomains is not None:
             found = self.subdomains.fullmatch(origin)
             if found is not None:
                 return self.subdomain_specs[int(str(found.lastgroup)[1:])]
-        for regex, spec in self.regexes:
-            if regex.fullmatch(origin):
+        for test, spec in self.tests:
+            if test(origin):
                 return spec
         return ANY_ORIGIN if self.any else None

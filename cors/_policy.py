@@ -28,6 +28,7 @@ from ._origins import (
     ANY_ORIGIN,
     NULL_ORIGIN,
     REGEX_METACHARACTERS,
+    OriginCheck,
     OriginMatcher,
     OriginSpec,
     check_credentialed_origins,
@@ -85,7 +86,8 @@ def _to_origins(
 ) -> frozenset[OriginSpec] | Unset:
     if value is None or value is UNSET:
         return UNSET
-    specs = _items("origins", value)
+    # A function is one spec, whatever else it is (a callable object may also be iterable).
+    specs = [value] if callable(value) or isinstance(value, OriginCheck) else _items("origins", value)
     if not specs:
         msg = (
             "origins: the list is empty, so no origin could ever be allowed; "
@@ -214,8 +216,10 @@ class CorsPolicy:
     replaces the one in ``a``. ``CorsPolicy()`` specifies nothing.
 
     Attributes:
-        origins: Allowed origins. Default ``"*"`` (any origin, ``null``
-            included).
+        origins: Allowed origins: strings, compiled patterns, and functions
+            ``(origin: str) -> bool`` (each kept as an
+            [`OriginCheck`][cors.OriginCheck]). Default ``"*"`` (any
+            origin, ``null`` included).
         methods: Methods a preflight may ask for. Default GET, HEAD, POST,
             OPTIONS, PUT, PATCH, DELETE.
         expose_headers: Response headers the page's script may read.
@@ -232,6 +236,10 @@ class CorsPolicy:
         allow_private_network: Answer Private Network Access preflights.
         always_send: With ``origins="*"``, answer ``*`` to requests without
             an Origin too.
+        write_protection: Refuse, with 403 before the view runs, a request
+            with an unsafe method (not GET, HEAD or OPTIONS) that a browser
+            sent from another origin, unless that origin is in ``origins``.
+            See [Security](security.md#cross-origin-write-protection).
     """
 
     origins: frozenset[OriginSpec] | Unset = attrs.field(default=UNSET, converter=_to_origins)
@@ -249,6 +257,7 @@ class CorsPolicy:
     automatic_options: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
     allow_private_network: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
     always_send: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
+    write_protection: bool | Unset = attrs.field(default=UNSET, validator=_check_flag)
 
     def __attrs_post_init__(self) -> None:
         _check_conflicts(self.specified())
@@ -297,6 +306,7 @@ DEFAULTS: Final[Mapping[str, object]] = {
     "automatic_options": True,
     "allow_private_network": False,
     "always_send": True,
+    "write_protection": False,
 }
 
 
@@ -351,6 +361,14 @@ def _check_conflicts(settings: Mapping[str, object], defaulted: frozenset[str] =
                 "website reach this private-network service; list the allowed origins."
             )
             raise CorsConfigError(msg)
+    if given("origins", "write_protection") and settings["write_protection"] is True:
+        if ANY_ORIGIN in origins:
+            msg = (
+                f"write_protection=True with origins='*'{' (the default)' if 'origins' in defaulted else ''} "
+                "would refuse nothing: every origin may write; list the origins allowed to "
+                "send writes, e.g. origins=['https://app.example.com']."
+            )
+            raise CorsConfigError(msg)
     if given("vary_header", "origins", "send_wildcard", "always_send"):
         if settings["vary_header"] is False and _depends_on_origin(settings):
             msg = (
@@ -396,6 +414,14 @@ def lint(settings: Mapping[str, object]) -> list[str]:
     credentials = settings["supports_credentials"] is True
     origins: frozenset[OriginSpec] = settings["origins"]  # type: ignore[assignment]
     for spec in sorted(origins, key=str):
+        if isinstance(spec, OriginCheck):
+            if ANY_ORIGIN in origins:
+                messages.append(
+                    f"origins: '*' allows every origin, so {spec.name} is never asked; "
+                    "remove '*' to let it decide."
+                )
+            continue
+        assert isinstance(spec, (str, re.Pattern))
         text = spec.pattern if isinstance(spec, re.Pattern) else spec
         kind = origin_kind(spec)
         regex = kind == "regex"
@@ -463,6 +489,7 @@ class ResolvedPolicy:
     allow_private_network: bool
     always_send: bool
     automatic_options: bool
+    write_protection: bool
     actual_headers: Mapping[str, str]
     preflight_headers: Mapping[str, str]
     refused_headers: Mapping[str, str]
@@ -546,6 +573,7 @@ def resolve(policy: CorsPolicy) -> ResolvedPolicy:
         allow_private_network=private_network,
         always_send=_value(settings, "always_send", bool),
         automatic_options=_value(settings, "automatic_options", bool),
+        write_protection=_value(settings, "write_protection", bool),
         # Read-only: answers that need no change per request share them.
         actual_headers=MappingProxyType(actual),
         preflight_headers=MappingProxyType(preflight),

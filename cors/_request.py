@@ -24,6 +24,12 @@ class CorsRequest(NamedTuple):
         request_headers: ``Access-Control-Request-Headers``, or None.
         request_private_network: ``Access-Control-Request-Private-Network``
             was ``true``.
+        fetch_site: The ``Sec-Fetch-Site`` header, or None. Read by
+            ``write_protection`` only.
+        host: The request's host as the server sees it: the ``Host``
+            header, or the server's name and port without one. Read by
+            ``write_protection`` only.
+        scheme: ``http`` or ``https``, as the server sees it.
     """
 
     method: str
@@ -31,6 +37,9 @@ class CorsRequest(NamedTuple):
     request_method: str | None = None
     request_headers: str | None = None
     request_private_network: bool = False
+    fetch_site: str | None = None
+    host: str | None = None
+    scheme: str = "http"
 
     @property
     def is_preflight(self) -> bool:

@@ -45,6 +45,7 @@ class CorsSettings(TypedDict, total=False):
     automatic_options: bool
     allow_private_network: bool
     always_send: bool
+    write_protection: bool
 
 
 RuleSettings = Union[CorsPolicy, CorsSettings]

@@ -12,6 +12,7 @@ start. Ctrl-C stops it.
 from __future__ import annotations
 
 import argparse
+import signal
 import textwrap
 import threading
 from collections.abc import Sequence
@@ -53,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5000, help="port of the API (default 5000)")
     parser.add_argument("--page-port", type=int, default=8080, help="port of the demo page (default 8080)")
     args = parser.parse_args(argv)
+    # A shell that starts a command in the background (`./dev demo &`, a
+    # script's `cmd &`) hands it SIGINT ignored, and Python then leaves it so:
+    # Ctrl-C, or kill -INT, would do nothing. The demo promises that it stops.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     servers: list[BaseWSGIServer] = []
     serving: list[BaseWSGIServer] = []

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from cors import CORS, cross_origin
+from cors import CORS, OriginCheck, cross_origin
 from cors._cli import WIDTH, cors_group
 
 SITE = "https://app.example.com"
@@ -313,3 +313,74 @@ def test_check_notes_flask_cors_alongside_a_cors_policy() -> None:
     code, output = run(flask_cors_app("app", False), "check", "/new", "--origin", SITE)
     assert code == 0, output
     assert "  (flask-cors is also installed on this route: its headers are not shown;" in output
+
+
+class TenantOrigins:
+    """The app's own list of tenant origins, counting the questions."""
+
+    def __init__(self, *origins: str) -> None:
+        self.origins = set(origins)
+        self.asked: list[str] = []
+
+    def allowed(self, origin: str) -> bool:
+        """Tell whether a tenant registered the origin; fail for the origin of a broken tenant."""
+        self.asked.append(origin)
+        if origin == "https://broken.tenant.example":
+            raise LookupError("no such table: tenant")
+        return origin in self.origins
+
+
+def check_app(tenants: TenantOrigins) -> Flask:
+    """An app whose rule and whose decorated view both ask the tenants about origins."""
+    app = Flask(__name__)
+
+    @app.route("/api/projects", methods=["GET", "PUT"])
+    def projects() -> ResponseReturnValue:
+        return "projects"
+
+    @app.route("/own", methods=["GET", "PUT"])
+    @cross_origin(origins=[SITE, OriginCheck(tenants.allowed, ttl=30)])
+    def own() -> ResponseReturnValue:
+        return "own"
+
+    CORS(app, resources={"/api/*": {"origins": [tenants.allowed, SITE]}})
+    return app
+
+
+def test_routes_names_an_origin_check() -> None:
+    """`flask cors routes` shows a function in origins by module and qualified name, without asking it."""
+    tenants = TenantOrigins()
+    code, output = run(check_app(tenants), "routes")
+    assert code == 0
+    shown = blocks(output)
+    name = f"{__name__}.TenantOrigins.allowed"
+    assert shown["/api/projects"][:2] == [f"  origins                {SITE}, {name}", "                         [path rule '/api/*']"]
+    assert shown["/own"][:2] == [f"  origins                {SITE}, {name}", "                         [@cross_origin]"]
+    assert tenants.asked == []
+
+
+@pytest.mark.parametrize("path", ["/api/projects", "/own"])
+def test_check_asks_the_origin_check(path: str) -> None:
+    """`flask cors check` asks the function: an origin it allows is allowed, another refused with its name."""
+    tenants = TenantOrigins("https://shop.tenant.example")
+    app = check_app(tenants)
+    code, output = run(app, "check", path, "--origin", "https://shop.tenant.example", "-X", "PUT")
+    assert code == 0, output
+    assert "Access-Control-Allow-Origin: https://shop.tenant.example" in output
+    code, output = run(app, "check", path, "--origin", "https://evil.example")
+    assert code == 1
+    assert output.splitlines()[-2:] == [
+        f"  Why: origin not allowed: {__name__}.TenantOrigins.allowed did not allow it, nor does any other "
+        "origin in origins.",
+        "Refused.",
+    ]
+    assert tenants.asked == ["https://shop.tenant.example", "https://evil.example"]
+
+
+def test_check_with_a_failing_origin_check_refuses(caplog: pytest.LogCaptureFixture) -> None:
+    """A function that raises makes `flask cors check` report a refusal, and the exception is logged."""
+    with caplog.at_level("ERROR", logger="cors"):
+        code, output = run(check_app(TenantOrigins()), "check", "/own", "--origin", "https://broken.tenant.example")
+    assert code == 1
+    assert "did not allow it" in output
+    assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [LookupError]

@@ -29,6 +29,7 @@ import contextlib
 import doctest
 import io
 import logging
+import os
 import re
 import shlex
 import sys
@@ -41,6 +42,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from cors._cli import cors_group
+from tests.tenant_app import close_databases
 
 ROOT = Path(__file__).resolve().parent.parent
 # docs/typing.md shows type checkers' sessions over files that must fail;
@@ -66,6 +68,7 @@ class Session:
         self.namespace: dict[str, object] = {"__name__": f"docs_{document.stem}"}
         self.stdout = io.StringIO()
         self.apps: dict[str, Flask] = {}
+        self.every_app: list[Flask] = []
         self.modules: dict[str, types.ModuleType] = {}
 
     @property
@@ -85,10 +88,13 @@ class Session:
         if named:
             self.namespace["__name__"] = named.group(1)
         with contextlib.redirect_stdout(self.stdout):
-            exec(compile(block, where, "exec"), self.namespace)  # noqa: S102 - the documentation's own examples
+            # dont_inherit: the example runs as written, without this module's `from __future__` imports.
+            exec(compile(block, where, "exec", dont_inherit=True), self.namespace)  # noqa: S102 - the documentation's own examples
         app = self.namespace.get("app")
         if isinstance(app, Flask):
             self.apps[app.import_name] = app
+            if app not in self.every_app:
+                self.every_app.append(app)
         if named:
             module = self.modules[named.group(1)] = types.ModuleType(named.group(1))
             module.__dict__.update(self.namespace)
@@ -208,16 +214,25 @@ def check_curl(app: Flask, args: list[str], shown: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_examples_run(document: Path) -> None:
-    """The document's examples run without error and show their real output."""
+def test_examples_run(document: Path, tmp_path: Path) -> None:
+    """The document's examples run without error and show their real output.
+
+    They run in an empty directory, so that a file an example writes (a
+    SQLite database) is its own.
+    """
     session = Session(document)
     cors_logger = logging.getLogger("cors")
     handlers, level = list(cors_logger.handlers), cors_logger.level
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
     try:
         run_examples(session)
     finally:
+        os.chdir(cwd)
         cors_logger.handlers[:] = handlers
         cors_logger.setLevel(level)
+        for app in session.every_app:
+            close_databases(app)
         for name, module in session.modules.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
@@ -279,4 +294,4 @@ def test_a_wrong_example_fails(tmp_path: Path, example: str) -> None:
     document = tmp_path / "broken.md"
     document.write_text(BROKEN_EXAMPLES[example])
     with pytest.raises(AssertionError):
-        test_examples_run(document)
+        test_examples_run(document, tmp_path)

@@ -39,6 +39,7 @@ def policies(draw: st.DrawFn) -> CorsPolicy:
                 "automatic_options",
                 "allow_private_network",
                 "always_send",
+                "write_protection",
             )
         },
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cors"
-CORE = ["_errors.py", "_origins.py", "_paths.py", "_policy.py", "_request.py", "_decision.py", "_evaluate.py", "_browser.py", "_settings.py"]
+CORE = ["_errors.py", "_origins.py", "_paths.py", "_policy.py", "_request.py", "_decision.py", "_protect.py", "_evaluate.py", "_browser.py", "_settings.py"]
 EDGE = ["_flask.py", "_extension.py", "_cli.py", "testing.py"]
 FORBIDDEN = ("flask", "werkzeug")
 

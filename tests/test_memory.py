@@ -19,7 +19,8 @@ from flask import Flask
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from cors import CORS, cross_origin
+from cors import CORS, OriginCheck, cross_origin
+from cors._origins import OriginSpec
 
 SITE = "https://app.example.com"
 WARM_UP = 500
@@ -42,19 +43,35 @@ class Items(MethodView):
         return "put"
 
 
-def make_app(entry: str) -> Flask:
-    """Routes under the decorator or the extension: a function view, a view class, a per-method pair."""
+def tenant_origin(origin: str) -> bool:
+    """The app's own check of an origin: here, a look at its text (no I/O, so nothing else is retained)."""
+    return origin.startswith("https://t1.")
+
+
+# The answers an OriginCheck may keep: enough that the warm-up fills them, few
+# enough that full, they fit in the slack. Every hostile origin is new to it.
+CHECK_SIZE = 200
+
+
+def make_app(entry: str, origins: str = "patterns", check_size: int = CHECK_SIZE) -> Flask:
+    """Routes under the decorator or the extension: a function view, a view class, a per-method pair.
+
+    ``origins``: ``"patterns"`` (an exact origin and a regex) or ``"check"``
+    (an exact origin and an OriginCheck that every other origin is asked of).
+    """
     app = Flask(__name__)
 
     def view(n: int) -> ResponseReturnValue:
         return "ok"
 
+    allowed: list[OriginSpec] = [SITE, r"https://.*\.partner\.example"]
+    if origins == "check":
+        allowed = [SITE, OriginCheck(tenant_origin, max_size=check_size)]
     if entry == "decorator":
-        app.add_url_rule("/api/r/<int:n>", view_func=cross_origin(origins=[SITE, r"https://.*\.partner\.example"])(view),
-                         methods=["GET", "POST"])
+        app.add_url_rule("/api/r/<int:n>", view_func=cross_origin(origins=allowed)(view), methods=["GET", "POST"])
     else:
         app.add_url_rule("/api/r/<int:n>", view_func=view, methods=["GET", "POST"])
-        CORS(app, resources={"/api/*": {"origins": [SITE, r"https://.*\.partner\.example"]}})
+        CORS(app, resources={"/api/*": {"origins": allowed}})
     app.add_url_rule("/api/items", view_func=Items.as_view("items"))
     return app
 
@@ -98,10 +115,8 @@ def retained() -> int:
     return tracemalloc.get_traced_memory()[0]
 
 
-@pytest.mark.parametrize("entry", ["decorator", "extension"])
-def test_hostile_stream_leaves_memory_flat(entry: str) -> None:
-    """Five thousand requests with new origins, methods, header lists and paths hold no more memory."""
-    app = make_app(entry)
+def growth(app: Flask) -> int:
+    """Bytes retained by the hostile stream after its warm-up."""
     # Log records are kept by pytest's capture, not by the library: none are made here.
     logging.disable(logging.CRITICAL)
     tracemalloc.start()
@@ -109,8 +124,25 @@ def test_hostile_stream_leaves_memory_flat(entry: str) -> None:
         serve(app, range(WARM_UP))
         before = retained()
         serve(app, range(WARM_UP, REQUESTS))
-        growth = retained() - before
+        return retained() - before
     finally:
         tracemalloc.stop()
         logging.disable(logging.NOTSET)
-    assert growth < SLACK, f"{growth} bytes retained over {REQUESTS - WARM_UP} requests"
+
+
+@pytest.mark.parametrize("origins", ["patterns", "check"])
+@pytest.mark.parametrize("entry", ["decorator", "extension"])
+def test_hostile_stream_leaves_memory_flat(entry: str, origins: str) -> None:
+    """Five thousand requests with new origins, methods, header lists and paths hold no more memory.
+
+    With an OriginCheck, every origin is asked about and its answer kept: up
+    to max_size answers, then the oldest go.
+    """
+    grown = growth(make_app(entry, origins))
+    assert grown < SLACK, f"{grown} bytes retained over {REQUESTS - WARM_UP} requests"
+
+
+def test_an_unbounded_cache_would_be_seen() -> None:
+    """The measure catches growth: an OriginCheck allowed to keep every answer retains far beyond the slack."""
+    grown = growth(make_app("extension", "check", check_size=REQUESTS))
+    assert grown > 4 * SLACK, f"only {grown} bytes retained by {REQUESTS - WARM_UP} kept answers"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from flask.typing import ResponseReturnValue
 
 from cors import CORS, CorsConfigError, CorsPolicy, CorsWarning, cross_origin, resolve
-from cors._origins import OriginSpec, _public_suffix, normalize_origin_spec, overreach
+from cors._origins import StaticOriginSpec, _public_suffix, normalize_origin_spec, overreach
 
 ACAO = "Access-Control-Allow-Origin"
 ACAC = "Access-Control-Allow-Credentials"
@@ -64,7 +64,7 @@ def test_wildcard_over_a_registrable_domain_is_quiet(spec: str) -> None:
 
 
 # Each regex, and an origin it matches under a domain its author does not own.
-WIDE_REGEXES: list[tuple[OriginSpec, str]] = [
+WIDE_REGEXES: list[tuple[StaticOriginSpec, str]] = [
     (r"https://.*", "https://attacker.net"),
     (r"https?://[^/]+", "https://attacker.net"),
     (r".*", "https://attacker.net"),
@@ -83,7 +83,7 @@ WIDE_REGEXES: list[tuple[OriginSpec, str]] = [
     (r"https://[^.]+\.net", "https://attacker.net"),
 ]
 
-NARROW_REGEXES: list[OriginSpec] = [
+NARROW_REGEXES: list[StaticOriginSpec] = [
     r"https://.*\.example\.com",
     r"https://(app|admin)\.example\.com",
     r"https://app\d+\.example\.com",
@@ -102,7 +102,7 @@ NARROW_REGEXES: list[OriginSpec] = [
 
 
 @pytest.mark.parametrize(("spec", "canary"), WIDE_REGEXES, ids=[str(w[0]) for w in WIDE_REGEXES])
-def test_wide_regex_with_credentials_fails(spec: OriginSpec, canary: str) -> None:
+def test_wide_regex_with_credentials_fails(spec: StaticOriginSpec, canary: str) -> None:
     """A regex origin that matches a host under someone else's domain fails with credentials, naming that host."""
     text = spec.pattern if isinstance(spec, re.Pattern) else spec
     message = f"origins: the regular expression {text!r} also matches {canary!r}, a site under a domain you do not own"
@@ -111,7 +111,7 @@ def test_wide_regex_with_credentials_fails(spec: OriginSpec, canary: str) -> Non
 
 
 @pytest.mark.parametrize(("spec", "canary"), WIDE_REGEXES, ids=[str(w[0]) for w in WIDE_REGEXES])
-def test_wide_regex_without_credentials_warns(spec: OriginSpec, canary: str) -> None:
+def test_wide_regex_without_credentials_warns(spec: StaticOriginSpec, canary: str) -> None:
     """Without credentials, the same regex warns, and the host it names is really allowed."""
     with pytest.warns(CorsWarning, match=re.escape(f"also matches {canary!r}")):
         resolved = resolve(CorsPolicy(origins=[spec]))
@@ -119,7 +119,7 @@ def test_wide_regex_without_credentials_warns(spec: OriginSpec, canary: str) -> 
 
 
 @pytest.mark.parametrize("spec", NARROW_REGEXES, ids=[str(n) for n in NARROW_REGEXES])
-def test_regex_within_own_domain_is_quiet(spec: OriginSpec) -> None:
+def test_regex_within_own_domain_is_quiet(spec: StaticOriginSpec) -> None:
     """A regex that keeps to the author's domain, a private name or an IP range passes with credentials."""
     assert overreach(spec, credentials=True) is None
     resolve(CorsPolicy(origins=[spec], supports_credentials=True))

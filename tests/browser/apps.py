@@ -12,7 +12,7 @@ from flask import Flask, abort, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from cors import CorsPolicy, cross_origin
+from cors import CORS, CorsPolicy, cross_origin
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
@@ -24,6 +24,14 @@ SESSION_COOKIE = "session"
 SESSION_VALUE = "s3cret"
 
 LOGIN = CorsPolicy(origins=[APP], supports_credentials=True)
+
+CUSTOMERS = frozenset({"https://shop.customer.example"})
+"""The front ends the app's customers registered (in a real app, rows of a table)."""
+
+
+def registered_customer(origin: str) -> bool:
+    """Tell whether a customer registered the origin."""
+    return origin in CUSTOMERS
 
 
 class ThingAPI(MethodView):
@@ -150,6 +158,12 @@ def create_app() -> Flask:
     def previews() -> ResponseReturnValue:
         return {"previews": "pull request builds"}
 
+    # Origins decided by the app's own function.
+    @app.route("/customers", methods=["GET", "PUT"])
+    @cross_origin(origins=registered_customer)
+    def customers() -> ResponseReturnValue:
+        return {"customers": "registered front ends"}
+
     # No library: a preflight answered by hand with Access-Control-Allow-Headers: *,
     # which the Fetch standard does not read as covering Authorization.
     @app.route("/bare-any-header", methods=["GET", "OPTIONS"])
@@ -237,4 +251,43 @@ def create_app() -> Flask:
             return "preflights are not welcome here", 403, {"X-Answered-By": "view"}
         return {"method": request.method}
 
+    return app
+
+
+SAME_ORIGIN_PAGE = "<!doctype html><meta charset=utf-8><title>shop</title><p>The API's own page.</p>"
+
+
+def create_protected_app() -> Flask:
+    """An app with cross-origin write protection, by the decorator and by the extension.
+
+    Its views count the writes that reach them in ``app.extensions["writes"]``,
+    so a test can tell a request the server refused from one it ran and the
+    browser then hid from the page. ``/`` is a page of the API's own origin.
+    """
+    app = Flask(__name__)
+    writes: list[str] = []
+    app.extensions["writes"] = writes
+
+    @app.get("/")
+    def own_page() -> ResponseReturnValue:
+        return SAME_ORIGIN_PAGE
+
+    @app.post("/decorated/orders")
+    @cross_origin(origins=[APP], write_protection=True)
+    def decorated_orders() -> ResponseReturnValue:
+        writes.append(request.path)
+        return {"created": True}
+
+    @app.post("/api/orders")
+    def api_orders() -> ResponseReturnValue:
+        writes.append(request.path)
+        return {"created": True}
+
+    @app.post("/unprotected/orders")
+    @cross_origin(origins=[APP])
+    def unprotected_orders() -> ResponseReturnValue:
+        writes.append(request.path)
+        return {"created": True}
+
+    CORS(app, resources={"/api/*": {"origins": [APP], "write_protection": True}})
     return app

@@ -80,14 +80,20 @@ def read_until(process: subprocess.Popen[bytes], last: str, timeout: float) -> l
     return output.decode().splitlines()
 
 
-def start_demo() -> tuple[subprocess.Popen[bytes], Demo]:
-    """Start ``python -m demo`` on free ports, as ``./dev demo`` runs it, and read its start-up lines."""
+def start_demo(sigint: signal.Handlers = signal.SIG_DFL) -> tuple[subprocess.Popen[bytes], Demo]:
+    """Start ``python -m demo`` on free ports, as ``./dev demo`` runs it, and read its start-up lines.
+
+    ``sigint`` is how the demo's process inherits SIGINT: as from a terminal
+    (``SIG_DFL``), or ignored, as a shell hands it to a command it starts in
+    the background.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "demo", "--port", "0", "--page-port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )
     try:
         lines = read_until(process, LAST_START_LINE, START_TIMEOUT_S)
@@ -282,9 +288,13 @@ def test_screenshot_shows_read_and_blocked_calls(open_page: OpenPage, demo: Demo
     assert count_colour(rows, size, BLOCKED_BADGE) >= blocked * 40 * 12
 
 
-def test_ctrl_c_stops_the_demo() -> None:
-    """Ctrl-C (SIGINT) stops both servers: the demo says so, exits 0 and frees its ports."""
-    process, running = start_demo()
+@pytest.mark.parametrize("sigint", [signal.SIG_DFL, signal.SIG_IGN], ids=["terminal", "background"])
+def test_ctrl_c_stops_the_demo(sigint: signal.Handlers) -> None:
+    """Ctrl-C (SIGINT) stops both servers: the demo says so, exits 0 and frees its ports.
+
+    Also when the demo was started in the background, with SIGINT ignored.
+    """
+    process, running = start_demo(sigint)
     try:
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=60)

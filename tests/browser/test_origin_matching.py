@@ -1,4 +1,4 @@
-"""Subdomain wildcards and regular expressions, against look-alike origins."""
+"""Subdomain wildcards, regular expressions and the app's own function, against look-alike origins."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .harness import NO_ALLOW_ORIGIN, Call, LiveServer, Reads, Refused, check
 
 TENANTS = Reads(200, {"tenants": "any subdomain"})
 PREVIEWS = Reads(200, {"previews": "pull request builds"})
+CUSTOMERS = Reads(200, {"customers": "registered front ends"})
 REFUSED = Refused(NO_ALLOW_ORIGIN)
 
 CASES = [
@@ -29,6 +30,11 @@ CASES = [
     ("/previews", "https://pr-x.preview.example.org", REFUSED),
     ("/previews", "https://evil.pr-12.preview.example.org", REFUSED),
     ("/previews", "http://pr-12.preview.example.org", REFUSED),
+    # origins=registered_customer, which allows https://shop.customer.example
+    ("/customers", "https://shop.customer.example", CUSTOMERS),
+    ("/customers", "https://shop.customer.example.evil.test", REFUSED),
+    ("/customers", "http://shop.customer.example", REFUSED),
+    ("/customers", "https://evil.example", REFUSED),
 ]
 IDS = [
     "wildcard-subdomain",
@@ -46,6 +52,10 @@ IDS = [
     "regex-not-digits",
     "regex-prefix-lookalike",
     "regex-http-scheme",
+    "function-allows",
+    "function-suffix-lookalike",
+    "function-http-scheme",
+    "function-refuses",
 ]
 
 
@@ -56,3 +66,14 @@ def test_origin_pattern(
     """A pattern origin lets its own origins read and refuses every look-alike."""
     page = visit(origin)
     check(page.call(api, Call(path)), expected)
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [("https://shop.customer.example", Reads(200, {"customers": "registered front ends"})), ("https://evil.example", REFUSED)],
+    ids=["function-allows", "function-refuses"],
+)
+def test_origin_function_answers_preflights(visit: Visit, api: LiveServer, origin: str, expected: Reads | Refused) -> None:
+    """A preflighted PUT goes through from the origin the app's function allows, and not from another."""
+    page = visit(origin)
+    check(page.call(api, Call("/customers", method="PUT")), expected)

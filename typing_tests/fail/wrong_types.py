@@ -23,16 +23,16 @@ cross_origin(max_age=[1])  # type: ignore[arg-type]
 # P: Argument of type "float" cannot be assigned to parameter "max_age"
 cross_origin(max_age=1.5)  # type: ignore[arg-type]
 
-# E: Argument "origins" to "cross_origin" has incompatible type "int"; expected "str | Pattern[str] | Iterable[str | Pattern[str]] | None"
+# E: Argument "origins" to "cross_origin" has incompatible type "int"; expected "str | Pattern[str] | OriginCheck | Callable[[str], bool] | Iterable[str | Pattern[str] | OriginCheck | Callable[[str], bool]] | None"
 # P: Argument of type "Literal[3]" cannot be assigned to parameter "origins"
 cross_origin(origins=3)  # type: ignore[arg-type]
 
 # Bytes are an iterable of ints, not of origins.
-# E: Argument "origins" to "cross_origin" has incompatible type "bytes"; expected "str | Pattern[str] | Iterable[str | Pattern[str]] | None"
+# E: Argument "origins" to "cross_origin" has incompatible type "bytes"; expected "str | Pattern[str] | OriginCheck | Callable[[str], bool] | Iterable[str | Pattern[str] | OriginCheck | Callable[[str], bool]] | None"
 # P: Argument of type "Literal[b"https://a.example"]" cannot be assigned to parameter "origins"
 cross_origin(origins=b"https://a.example")  # type: ignore[arg-type]
 
-# E: List item 1 has incompatible type "int"; expected "str | Pattern[str]"
+# E: List item 1 has incompatible type "int"; expected "str | Pattern[str] | OriginCheck | Callable[[str], bool]"
 # P: Argument of type "list[str | int]" cannot be assigned to parameter "origins"
 cross_origin(origins=["https://a.example", 8080])  # type: ignore[list-item]
 
@@ -58,7 +58,7 @@ CORS(app, intercept_exceptions="no")  # type: ignore[arg-type]
 # P: Argument of type "Literal[0]" cannot be assigned to parameter "always_send" of type "bool"
 CORS().init_app(app, always_send=0)  # type: ignore[arg-type]
 
-# E: Argument "origins" to "CorsPolicy" has incompatible type "int"; expected "str | Pattern[str] | Iterable[str | Pattern[str]] | Unset | None"
+# E: Argument "origins" to "CorsPolicy" has incompatible type "int"; expected "str | Pattern[str] | OriginCheck | Callable[[str], bool] | Iterable[str | Pattern[str] | OriginCheck | Callable[[str], bool]] | Unset | None"
 # P: Argument of type "Literal[3]" cannot be assigned to parameter "origins"
 CorsPolicy(origins=3)  # type: ignore[arg-type]
 

@@ -54,6 +54,7 @@ decorators: list[Decorator] = [
     cross_origin(automatic_options=False),
     cross_origin(allow_private_network=True),
     cross_origin(always_send=False),
+    cross_origin(origins="https://a.example", write_protection=True),
 ]
 
 # A policy takes the same settings, and the decorator a policy with overrides.
