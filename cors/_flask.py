@@ -43,9 +43,11 @@ logger = logging.getLogger("cors")
 ERROR line when a function in ``origins`` fails."""
 
 decided = Namespace().signal("cors.decided")
-"""Sent for every CORS-covered request, with the app as sender and the
-[`Decision`][cors.Decision] as ``decision``: connect a receiver to count
-refusals by reason. Nothing is done for it while no receiver is connected."""
+"""Sent for every CORS-covered request, with the app as sender, the
+[`Decision`][cors.Decision] as ``decision`` and the
+[`CorsRequest`][cors.CorsRequest] it was made for as ``request``: connect a
+receiver to count refusals by reason. Nothing is done for it while no
+receiver is connected."""
 
 HANDLED = "cors.handled"
 """WSGI environ key of a list that holds the extension's decision for the
@@ -120,7 +122,7 @@ def report(app: Flask, decision: Decision, view: CorsRequest, path: str) -> None
     logged with ``repr``, so a crafted header or path cannot forge log lines.
     """
     if decided.receivers:
-        decided.send(app, decision=decision)
+        decided.send(app, decision=decision, request=view)
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s %r %r from origin %r: %s",

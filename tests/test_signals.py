@@ -7,32 +7,38 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
 
-from cors import CORS, Decision, cross_origin, decided
+from cors import CORS, CorsRequest, Decision, cross_origin, decided
 
 SITE = "https://app.example.com"
 EVIL = "https://evil.example"
 
 
-@pytest.fixture
-def refusals() -> Iterator[Counter[str]]:
-    """Count refusals by reason, as an operator's metrics receiver would."""
-    counts: Counter[str] = Counter()
+Refusals = Counter[tuple[str, str | None, str | None]]
 
-    def count(app: Flask, decision: Decision, **extra: Any) -> None:
+
+@pytest.fixture
+def refusals() -> Iterator[Refusals]:
+    """Count refusals by kind, check and origin, as an operator's receiver would (here, with few origins)."""
+    counts: Refusals = Counter()
+
+    def count(app: Flask, decision: Decision, request: CorsRequest, **extra: Any) -> None:
         if not decision.allowed and decision.kind != "none":
-            counts[decision.reason] += 1
+            counts[decision.kind, decision.refused_by, request.origin] += 1
 
     decided.connect(count)
     yield counts
     decided.disconnect(count)
 
 
-@pytest.mark.parametrize("entry", ["decorator", "extension"])
-def test_refusals_are_counted_by_reason(entry: str, refusals: Counter[str]) -> None:
-    """A receiver sees every decision, so it can count refused origins and headers."""
+@pytest.mark.parametrize("entry", ["decorator", "extension", "blueprint"])
+def test_refusals_are_counted_by_reason(entry: str, refusals: Refusals) -> None:
+    """A receiver sees every decision and the request, so it can count refusals by check and origin.
+
+    The extension decides in its middleware; with a blueprint's own rules, in its hook.
+    """
     app = Flask(__name__)
 
     def view() -> ResponseReturnValue:
@@ -41,19 +47,21 @@ def test_refusals_are_counted_by_reason(entry: str, refusals: Counter[str]) -> N
     settings: dict[str, Any] = {"origins": [SITE], "allow_headers": ["Content-Type"]}
     if entry == "decorator":
         app.add_url_rule("/r", view_func=cross_origin(**settings)(view), methods=["GET", "PUT"])
-    else:
+    elif entry == "extension":
         app.add_url_rule("/r", view_func=view, methods=["GET", "PUT"])
         CORS(app, **settings)
+    else:
+        blueprint = Blueprint("bp", __name__)
+        blueprint.add_url_rule("/r", view_func=view, methods=["GET", "PUT"])
+        CORS(blueprint, **settings)
+        app.register_blueprint(blueprint)
     client = app.test_client()
     client.get("/r", headers={"Origin": SITE})
     client.get("/r", headers={"Origin": EVIL})
     client.get("/r", headers={"Origin": EVIL})
     client.options("/r", headers={"Origin": SITE, "Access-Control-Request-Method": "PUT",
                                   "Access-Control-Request-Headers": "x-secret"})
-    assert refusals == {
-        "origin not allowed: add it to origins": 2,
-        "request header 'x-secret' not allowed: add it to allow_headers": 1,
-    }
+    assert refusals == {("actual", "origin", EVIL): 2, ("preflight", "header", SITE): 1}
 
 
 def test_sender_is_the_app() -> None:
