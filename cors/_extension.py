@@ -8,7 +8,8 @@ The work is done in a WSGI middleware, below Flask: the path rules are
 matched on the path Flask routes on, and a preflight is answered there
 without entering Flask. Only an app whose answer needs Flask's routing (a
 blueprint's own ``CORS(bp)`` rules, or a view with ``cross_origin``, whose
-policy replaces the rule's) decides in a ``before_request`` hook instead.
+policy replaces the rule's) or Flask's contexts (an origin function, which
+may query the app's database) decides in a ``before_request`` hook instead.
 
 Layers, each a [`CorsPolicy`][cors.CorsPolicy], merged with ``|`` from left to
 right: built-in defaults | ``app.config`` ``CORS_*`` keys | the extension's
@@ -261,7 +262,8 @@ class AppCors:
         ready: The first request has been seen: the config is read again and
             every view is registered.
         routed: Some answer needs Flask's routing (a blueprint scope, or a
-            decorated view), so the ``before_request`` hook decides.
+            decorated view) or its app and request contexts (a rule's
+            origin function), so the ``before_request`` hook decides.
         rules: When not routed, what the middleware matches: each rule's
             pattern (None for every path), resolved policy and
             ``intercept_exceptions``, first match wins.
@@ -313,11 +315,16 @@ class AppCors:
 
     def _plan(self) -> None:
         """Choose where requests are decided: in the middleware on the path, or in the hook."""
-        self.routed = self._decorated or any(scope.blueprint is not None for scope in self.scopes)
         self.rules = tuple(
             (None if rule.pattern.prefix == "" else rule.pattern, self._resolved[rule], scope.intercept_exceptions)
             for scope in self.scopes
             for rule in scope.rules
+        )
+        self.routed = (
+            self._decorated
+            or any(scope.blueprint is not None for scope in self.scopes)
+            # An origin function runs where any Flask code can: db.session and g need the contexts.
+            or any(policy.match_origin.checks for _, policy, _ in self.rules)
         )
         self.preflight_lines = self.app.response_class(status=200).get_wsgi_headers({}).to_wsgi_list()
         refused = self.app.response_class(WRITE_REFUSED, status=403, mimetype="text/plain")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask.typing import ResponseReturnValue
 from typeguard import suppress_type_checks
 
@@ -490,24 +490,36 @@ def test_flask_check_that_raises_never_makes_a_500(entry: str, caplog: pytest.Lo
     assert len([r for r in caplog.records if "raised" in r.getMessage()]) == 1
 
 
-def test_flask_check_is_called_inside_the_app_context() -> None:
-    """The check runs while the request is served, so it can reach the app (and its database)."""
-    seen: list[str] = []
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_flask_check_is_called_inside_the_app_and_request_contexts(entry: str) -> None:
+    """The check runs while the request is served, so it can reach the app (and its database) and the request."""
+    seen: list[tuple[str, str]] = []
 
     def from_app(origin: str) -> bool:
-        seen.append(current_app.name)
+        seen.append((current_app.name, request.path))
         return origin in current_app.config["TENANT_ORIGINS"]
 
     app = Flask("tenants")
     app.config["TENANT_ORIGINS"] = [TENANT]
 
-    @app.get("/api/projects")
-    @cross_origin(origins=from_app)
     def projects() -> ResponseReturnValue:
         return "ok"
 
-    assert app.test_client().get("/api/projects", headers={"Origin": TENANT}).headers[ACAO] == TENANT
-    assert seen == ["tenants"]
+    if entry.startswith("decorator"):
+        view = cross_origin(origins=from_app)(projects)
+    else:
+        view = projects
+        if entry == "config key":
+            app.config["CORS_ORIGINS"] = from_app
+            CORS(app, resources="/api/*")
+        else:
+            CORS(app, resources={"/api/*": {"origins": from_app}})
+    app.add_url_rule("/api/projects", view_func=view, methods=["GET", "PUT"])
+    client = app.test_client()
+    assert client.get("/api/projects", headers={"Origin": TENANT}).headers[ACAO] == TENANT
+    preflight = client.options("/api/projects", headers={"Origin": "https://b.example", "Access-Control-Request-Method": "PUT"})
+    assert ACAO not in preflight.headers
+    assert seen == [("tenants", "/api/projects")] * 2
 
 
 def test_write_protection_trusts_the_origins_the_check_allows() -> None:
