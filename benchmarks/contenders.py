@@ -12,6 +12,7 @@ overhead compared with a flask-cors contender's and checked by the budget.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from flask import Flask
 import cors
 
 from . import _flask_cors
+from .timing import Runner
 from .scenarios import (
     ROUTE,
     ROUTE_METHODS,
@@ -45,6 +47,7 @@ class Contender:
         expect: The answer the app must give to a case.
         baseline: For this library's contenders, the flask-cors contender its
             overhead over bare Flask is compared with; None otherwise.
+        wrap: Wraps the runner of each of its cells (see :func:`with_receiver`).
     """
 
     name: str
@@ -52,6 +55,7 @@ class Contender:
     build: Callable[[Allowlist], Flask]
     expect: Callable[[Case, Allowlist], Expected]
     baseline: str | None = None
+    wrap: Callable[[Flask, Runner], Runner] | None = None
 
 
 def _app(view: Callable[[], str]) -> Flask:
@@ -87,6 +91,32 @@ def build_cors_extension(allowlist: Allowlist) -> Flask:
     app = _app(view)
     cors.CORS(app, origins=allowlist.for_cors())
     return app
+
+
+def with_receiver(app: Flask, runner: Runner) -> Runner:
+    """``runner`` with a ``cors.decided`` receiver that counts refusals, connected only while it runs.
+
+    Blinker's receiver list is global: connected for the whole run, it would
+    make every other contender of this library send the signal too.
+    """
+    refusals: Counter[str] = Counter()
+    calls = [0]
+
+    def count(sender: Flask, decision: cors.Decision, **extra: object) -> None:
+        calls[0] += 1
+        if not decision.allowed:
+            refusals[decision.refused_by or "origin"] += 1
+
+    def run(n: int) -> None:
+        calls[0] = 0
+        cors.decided.connect(count, app)
+        try:
+            runner(n)
+        finally:
+            cors.decided.disconnect(count)  # from every sender: only then does blinker forget it
+        assert calls[0] == n, f"the receiver saw {calls[0]} of {n} requests"
+
+    return run
 
 
 def build_flask_cors_decorator(allowlist: Allowlist) -> Flask:
@@ -126,6 +156,13 @@ def contenders() -> tuple[Contender, ...]:
             build=build_cors_extension,
             expect=expect_cors,
             baseline="flask-cors-extension",
+        ),
+        Contender(
+            name="cors-extension-receiver",
+            label="cors extension + receiver",
+            build=build_cors_extension,
+            expect=expect_cors,
+            wrap=with_receiver,
         ),
         Contender(
             name="flask-cors-decorator",

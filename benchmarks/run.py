@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import logging
 import os
 import pstats
 import statistics
@@ -24,15 +25,19 @@ from typing import Any
 
 from flask import Flask
 
+import cors
+
 from .contenders import BARE, Contender, contenders
 from .core import CORE_CASES, check, core_runner, resolved_policy
 from .report import (
+    SIGNAL_KEY,
     budget_report,
     checks,
     core_key,
     core_table,
     describe,
     environment,
+    signal_report,
     to_json,
     wsgi_key,
     wsgi_table,
@@ -96,7 +101,10 @@ class Subject:
         """The cell that times this subject."""
         key = wsgi_key(self.contender.name, self.case.name, self.allowlist.size)
         group = ("wsgi", self.case.name, str(self.allowlist.size))
-        return Cell(key=key, runner=wsgi_runner(self.app, self.environ), group=group)
+        runner = wsgi_runner(self.app, self.environ)
+        if self.contender.wrap is not None:
+            runner = self.contender.wrap(self.app, runner)
+        return Cell(key=key, runner=runner, group=group)
 
 
 def subjects(found: Sequence[Contender]) -> list[Subject]:
@@ -123,6 +131,19 @@ def core_cells() -> list[Cell]:
             check(core, allowlist, policy)
             cells.append(Cell(key=core_key(core.name, size), runner=core_runner(core, allowlist, policy)))
     return cells
+
+
+def signal_cell() -> Cell:
+    """What a request pays for the ``cors.decided`` signal when nothing is connected: the check before sending."""
+    decided, logger = cors.decided, logging.getLogger("cors")
+    debug = logging.DEBUG
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            if decided.receivers or logger.isEnabledFor(debug):
+                raise AssertionError("a cors.decided receiver is connected outside its contender's batches")
+
+    return Cell(key=SIGNAL_KEY, runner=run)
 
 
 def profile(spec: str, found: Sequence[Contender], seconds: float) -> int:
@@ -220,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         timed = subjects(found)
-        cells = [subject.cell() for subject in timed] + core_cells()
+        cells = [subject.cell() for subject in timed] + core_cells() + [signal_cell()]
     except (WrongAnswer, AssertionError) as exc:
         print(f"wrong answer, nothing timed: {exc}", file=sys.stderr)
         return 2
@@ -264,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(wsgi_table(found, results))
     print("\nThe pure core, cors_headers(resolved_policy, CorsRequest(...)):\n")
     print(core_table(results))
+    print("\nThe cors.decided signal:\n")
+    print(signal_report(results))
     print("\nBudget:\n")
     print(budget_report(found_checks))
     typical = statistics.median(m.spread for m in results.values())
