@@ -360,7 +360,7 @@ class AppCors:
         self.scopes = [self._scope(source) for source in self.sources]
         self._resolved = {rule: resolve(rule.policy) for scope in self.scopes for rule in scope.rules}
         self.check_views()
-        if self.ready:  # CORS(app) called again after the first request
+        if self.ready:  # CORS(app) after the first request, over a blueprint's
             self._plan()
 
     def _scope(self, source: Source) -> Scope:
@@ -469,13 +469,10 @@ class CorsMiddleware:
             environ[HANDLED] = slot
             return self.wsgi_app(environ, _starter(start_response, slot))
         path = flask_path(environ)
-        if path is not None:
-            for pattern, policy, intercept in state.rules:
-                if pattern is None or pattern(path):
-                    break
-            else:
-                path = None
-        if path is None:
+        for pattern, policy, intercept in state.rules:
+            if pattern is None or pattern(path):
+                break
+        else:
             environ.pop(HANDLED, None)  # the environ may be served again, on another path
             return self.wsgi_app(environ, start_response)
         view = request_view(environ)
@@ -508,19 +505,20 @@ def _starter(start_response: StartResponse, slot: list[Any]) -> StartResponse:
     return cast("StartResponse", start)
 
 
-def flask_path(environ: WSGIEnvironment) -> str | None:
-    """The path Flask routes a request on (``request.path``), or None when Werkzeug cannot read it.
+def flask_path(environ: WSGIEnvironment) -> str:
+    """The path Flask routes a request on (``request.path``).
 
     ``PATH_INFO`` (already relative to ``SCRIPT_NAME``) is decoded once as
     Werkzeug decodes it: its latin-1 characters are the bytes of UTF-8 text,
     invalid sequences replaced.
+
+    Raises:
+        UnicodeEncodeError: ``PATH_INFO`` is not a WSGI string (no server
+            makes one), as Werkzeug raises for it.
     """
     path: str = environ.get("PATH_INFO") or ""
     if not path.isascii():
-        try:
-            path = path.encode("latin-1").decode("utf-8", "replace")
-        except UnicodeEncodeError:  # not a WSGI string: Werkzeug fails on it too
-            return None
+        path = path.encode("latin-1").decode("utf-8", "replace")
     return "/" + path.lstrip("/")
 
 

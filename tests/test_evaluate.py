@@ -308,3 +308,14 @@ def test_with_cors_headers_replaces_and_merges() -> None:
     assert result == [("Content-Type", "text/plain"), (ACAO, SITE), ("Vary", "Accept-Encoding, Cookie, Origin")]
     assert lines[1] == ("access-control-allow-origin", "*")
     assert with_cors_headers([], {"Vary": "Origin"}) == [("Vary", "Origin")]
+
+
+def test_with_cors_headers_keeps_the_lines_it_does_not_replace() -> None:
+    """Vary stays as it was when the answer has none, and a CORS header the answer does not set is kept."""
+    lines = [
+        ("Vary", "Accept-Encoding"),
+        ("Access-Control-Max-Age", "60"),
+        ("Access-Control-Allow-Origin", SITE),
+    ]
+    result = with_cors_headers(lines, {ACAO: "*"})
+    assert result == [("Vary", "Accept-Encoding"), ("Access-Control-Max-Age", "60"), (ACAO, "*")]

@@ -9,6 +9,7 @@ import pytest
 from flask import Blueprint, Flask, abort
 from flask.typing import ResponseReturnValue
 from typeguard import suppress_type_checks
+from werkzeug.test import EnvironBuilder
 
 from cors import CORS, CorsConfigError, CorsPolicy, CorsWarning, cross_origin
 
@@ -294,6 +295,59 @@ def test_errors_carry_headers_unless_turned_off(url: str, method: str, status: i
     assert response.status_code == status
     assert (response.headers.get(ACAO) == SITE) is (intercept or status != 500)
     assert response.headers["Vary"] == "Origin"
+
+
+def test_an_error_outside_the_rules_gets_no_cors_headers() -> None:
+    """An unhandled error on a path no rule covers is Flask's 500, with no CORS header and no Vary."""
+    app = make_app("/api/x")
+
+    @app.route("/boom")
+    def boom() -> ResponseReturnValue:
+        raise RuntimeError("boom")
+
+    CORS(app, resources="/api/*", origins=[SITE])
+    response = app.test_client().get("/boom", headers={"Origin": SITE})
+    assert response.status_code == 500
+    assert cors_header_names(response.headers) == []
+    assert "Vary" not in response.headers
+
+
+def test_a_path_that_is_no_wsgi_string_fails_as_without_cors() -> None:
+    """A PATH_INFO no server makes (not latin-1) raises the error Werkzeug raises for it, CORS or not."""
+    bare, covered = make_app("/api/x"), make_app("/api/x")
+    CORS(covered, origins=[SITE])
+    for app in (bare, covered):
+        environ = EnvironBuilder("/api/x", headers=[("Origin", SITE)]).get_environ()
+        environ["PATH_INFO"] = "/api/\u2603"
+        with pytest.raises(UnicodeEncodeError, match="latin-1"):
+            app.wsgi_app(environ, lambda status, headers, exc_info=None: lambda data: None)
+
+
+def test_setup_runs_once() -> None:
+    """Setting up again after the first request (a thread that waited for the lock) changes nothing."""
+    app = make_app("/r")
+    CORS(app, origins=[SITE])
+    client = app.test_client()
+    assert client.get("/r", headers={"Origin": SITE}).headers[ACAO] == SITE
+    state = app.extensions["cors"]
+    rules = state.rules
+    state.setup()
+    assert state.rules is rules
+    assert client.get("/r", headers={"Origin": SITE}).headers[ACAO] == SITE
+
+
+def test_cors_app_after_a_blueprint_served_covers_the_app() -> None:
+    """CORS(app) called once the app has served a blueprint's CORS(bp) routes covers the app's other routes too."""
+    bp = Blueprint("partner", __name__, url_prefix="/partner")
+    bp.add_url_rule("/x", view_func=lambda: "bp")
+    CORS(bp, origins=["https://partner.example"])
+    app = make_app("/other")
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert ACAO not in client.get("/other", headers={"Origin": SITE}).headers
+    CORS(app, origins=[SITE])
+    assert client.get("/other", headers={"Origin": SITE}).headers[ACAO] == SITE
+    assert client.get("/partner/x", headers={"Origin": "https://partner.example"}).headers[ACAO]
 
 
 def test_blueprint_uses_app_config_and_covers_its_routes() -> None:
