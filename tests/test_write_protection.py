@@ -12,6 +12,7 @@ from flask import Flask
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from cors import CORS, CorsConfigError, CorsSettings, Decision, cross_origin, decided
 from cors._cli import cors_group
@@ -201,8 +202,15 @@ def test_preflight_is_answered_not_refused(app: Flask) -> None:
 )
 def test_hostile_values_are_refused_without_error(app: Flask, environ: dict[str, str]) -> None:
     """Crafted Sec-Fetch-Site, Host and scheme values raise nothing and let no write through."""
-    response = app.test_client().post("/orders", headers={"Origin": EVIL}, environ_overrides=environ)
-    assert response.status_code == 403
+    # Straight to the app: Werkzeug 3.0's test client cannot build a URL from such a Host itself.
+    request = EnvironBuilder("/orders", method="POST", headers=[("Origin", EVIL)]).get_environ()
+    request.update(environ)
+    body, status, _ = run_wsgi_app(app, request, buffered=True)
+    if status.startswith("400 "):  # Werkzeug 3.0 refuses such a Host itself, before routing to a decorator
+        assert environ.get("HTTP_HOST", "").startswith("[")
+    else:
+        assert status.startswith("403 ")
+        assert b"".join(body).startswith(b"Forbidden")
     assert calls(app) == []
 
 
