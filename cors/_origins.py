@@ -872,31 +872,46 @@ class CheckAnswers:
         return False
 
 
+_PLAIN_FLAGS = (re.UNICODE, re.UNICODE | re.IGNORECASE)
+
+
+def _joinable(regex: re.Pattern[str]) -> bool:
+    """A regex can be one group of a larger alternation, with the same matches.
+
+    Not with groups of its own (its backreferences count them), ``(?``
+    extensions other than ``(?:`` (an inline flag would apply to every
+    alternative), or flags other than IGNORECASE.
+    """
+    return not regex.groups and regex.flags in _PLAIN_FLAGS and "(?" not in regex.pattern.replace("(?:", "")
+
+
 @attrs.frozen
 class OriginMatcher:
-    """A compiled set of origin specs: one set lookup, then a few patterns, then the app's checks.
+    """A compiled set of origin specs: one set lookup, then one regex, then the app's checks.
 
     Attributes:
         any: Every well-formed origin is allowed, and ``null``.
         null: The opaque origin ``null`` is allowed.
         exact: Exact origins, canonical; looked up in constant time.
-        subdomains: Every subdomain and any-port spec as one regex, one named
-            group per spec, or None.
-        subdomain_specs: The specs behind the groups of ``subdomains``.
-        regexes: User regular expressions, each with the spec it came from.
+        patterns: Every subdomain and any-port spec, and the user regexes
+            that can share it (see ``_joinable``), as one regex: one named
+            group per spec, in that order; or None.
+        pattern_specs: The specs behind the groups of ``patterns``.
+        regexes: The user regexes that keep their own ``fullmatch``, each
+            with the spec it came from.
         checks: The answers of each ``OriginCheck`` (none when ``any``, which
             allows every origin before a check is asked).
         patterned: Anything beyond ``exact`` and ``null`` is configured.
-        tests: Each regex's ``fullmatch``, then each check, with the name
-            an allowed origin is reported under: tried in turn after the
-            subdomains, one loop whether or not there are checks.
+        tests: Each of ``regexes``' ``fullmatch``, then each check, with the
+            name an allowed origin is reported under: tried in turn after
+            ``patterns``, one loop whether or not there are checks.
     """
 
     any: bool
     null: bool
     exact: frozenset[str]
-    subdomains: re.Pattern[str] | None
-    subdomain_specs: tuple[str, ...]
+    patterns: re.Pattern[str] | None
+    pattern_specs: tuple[str, ...]
     regexes: tuple[tuple[re.Pattern[str], str], ...]
     checks: tuple[CheckAnswers, ...] = ()
     patterned: bool = attrs.field()
@@ -905,7 +920,7 @@ class OriginMatcher:
 
     @patterned.default
     def _patterned(self) -> bool:
-        return self.any or self.subdomains is not None or bool(self.regexes) or bool(self.checks)
+        return self.any or self.patterns is not None or bool(self.regexes) or bool(self.checks)
 
     @tests.default
     def _tests(self) -> tuple[tuple[Callable[[str], object], str], ...]:
@@ -938,18 +953,22 @@ class OriginMatcher:
                 globs.append(spec)
             elif kind == "regex":
                 regexes.append((re.compile(spec, re.IGNORECASE), spec))
-        globs.sort()
-        subdomains = None
-        if globs:
-            subdomains = re.compile("|".join(f"(?P<g{i}>{_glob_regex(g)})" for i, g in enumerate(globs)))
+        regexes.sort(key=lambda r: r[1])
+        # Regexes join the globs' regex while they can, in their order, so
+        # that the first that matches is still the one reported.
+        joined = 0
+        while joined < len(regexes) and _joinable(regexes[joined][0]):
+            joined += 1
+        parts = [(_glob_regex(g), g) for g in sorted(globs)]
+        parts += [(f"(?{'i' if r.flags & re.IGNORECASE else '-i'}:{r.pattern})", spec) for r, spec in regexes[:joined]]
         any_origin = ANY_ORIGIN in specs
         return cls(
             any=any_origin,
             null=NULL_ORIGIN in specs,
             exact=frozenset(exact),
-            subdomains=subdomains,
-            subdomain_specs=tuple(globs),
-            regexes=tuple(sorted(regexes, key=lambda r: r[1])),
+            patterns=re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(parts))) if parts else None,
+            pattern_specs=tuple(spec for _, spec in parts),
+            regexes=tuple(regexes[joined:]),
             checks=() if any_origin else tuple(CheckAnswers(c) for c in sorted(checks, key=repr)),
         )
 
@@ -973,10 +992,10 @@ class OriginMatcher:
             return NULL_ORIGIN if self.null else ANY_ORIGIN if self.any else None
         if not self.patterned or not is_serialized_origin(origin):
             return None
-        if self.subdomains is not None:
-            found = self.subdomains.fullmatch(origin)
+        if self.patterns is not None:
+            found = self.patterns.fullmatch(origin)
             if found is not None:
-                return self.subdomain_specs[int(str(found.lastgroup)[1:])]
+                return self.pattern_specs[int(str(found.lastgroup)[1:])]
         for test, spec in self.tests:
             if test(origin):
                 return spec

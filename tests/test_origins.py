@@ -253,19 +253,62 @@ def test_exact_origins_are_one_set() -> None:
     specs = [f"https://host{i}.example.com" for i in range(10_000)]
     matcher = _matcher(*specs)
     assert matcher.exact == frozenset(specs)
-    assert matcher.subdomains is None and matcher.regexes == ()
+    assert matcher.patterns is None and matcher.regexes == ()
     assert matcher("https://host9999.example.com") == "https://host9999.example.com"
     assert matcher("https://host10000.example.com") is None
 
 
-def test_subdomain_patterns_compile_to_one_regex() -> None:
-    """All subdomain patterns are combined into one regex, and the matching spec is reported."""
+def test_subdomain_patterns_and_regexes_compile_to_one_regex() -> None:
+    """Subdomain patterns, then regexes, are one regex, and the matching spec is reported."""
     matcher = _matcher("https://*.a.com", "https://*.b.com:*", r"https://x\d\.c\.com", "*")
-    assert matcher.subdomain_specs == ("https://*.a.com", "https://*.b.com:*")
+    assert matcher.pattern_specs == ("https://*.a.com", "https://*.b.com:*", r"https://x\d\.c\.com")
+    assert matcher.regexes == ()
     assert matcher("https://q.b.com:81") == "https://*.b.com:*"
     assert matcher("https://q.a.com") == "https://*.a.com"
     assert matcher("https://x1.c.com") == r"https://x\d\.c\.com"
     assert matcher("https://other.example") == "*"
+
+
+def test_the_first_spec_that_matches_is_reported_in_one_regex_or_apart() -> None:
+    """Globs first, then regexes in sorted order, whether joined in one regex or (from one with a group on) apart."""
+    joined = _matcher("https://*.example.com", r"https://a\d\.example\.com", r"https://[a-z]\d\.example\.com")
+    apart = _matcher("https://*.example.com", r"https://a\d\.example\.com", r"https://([a-z])\d\.example\.com")
+    assert joined.regexes == ()
+    assert [spec for _, spec in apart.regexes] == [r"https://([a-z])\d\.example\.com", r"https://a\d\.example\.com"]
+    for matcher in (joined, apart):
+        assert matcher("https://a1.example.com") == "https://*.example.com"
+        assert matcher("https://a1.example.com.evil") is None
+    only_regexes = _matcher(r"https://a\d\.example", r"https://[a-z]\d\.example", r"https://B\.example")
+    assert only_regexes("https://a1.example") == r"https://[a-z]\d\.example"  # '[' sorts before 'a'
+    assert only_regexes("https://b.example") == r"https://B\.example"  # a string regex ignores case
+    assert only_regexes("https://aa.example") is None
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        r"(?i)https://inline\.example",
+        r"https://(?=inline)inline\.example",
+        r"https://(inline)\.example",
+        re.compile(r"https://inline\.example", re.ASCII),
+    ],
+    ids=["global-inline-flag", "lookahead", "group", "other-flags"],
+)
+def test_a_regex_that_cannot_join_keeps_its_own_match(odd: OriginSpec) -> None:
+    """A regex with an inline flag, another extension, a group or other flags is tried on its own, same answers."""
+    matcher = _matcher(odd, r"https://z\d\.example")
+    assert len(matcher.regexes) >= 1
+    assert matcher("https://inline.example") is not None
+    assert matcher("https://z1.example") == r"https://z\d\.example"
+    assert matcher("https://inline.example.evil") is None
+
+
+def test_a_case_sensitive_compiled_regex_stays_case_sensitive_when_joined() -> None:
+    """A compiled regex without IGNORECASE keeps its case beside string regexes, which ignore case."""
+    matcher = _matcher(re.compile(r"https://Upper\.example"), r"https://lower\d\.example")
+    assert matcher.regexes == ()
+    assert matcher("https://upper.example") is None
+    assert matcher("https://lower1.example") == r"https://lower\d\.example"
 
 
 GRAMMAR = [
