@@ -80,6 +80,29 @@ def decide(policy: ResolvedPolicy | CorsPolicy, request: CorsRequest) -> Decisio
     return Decision("actual", True, headers, rule)
 
 
+def read_headers(policy: ResolvedPolicy, origin: str | None) -> Mapping[str, str]:
+    """The headers of ``decide`` for a GET or HEAD, without building a request view or a Decision.
+
+    Such a request is never a preflight nor a write, so its answer depends on
+    its Origin alone. The Flask edge uses this when nobody asks for the
+    Decision (no ``cors.decided`` receiver, no DEBUG log).
+
+    Args:
+        policy: A resolved policy.
+        origin: The Origin header exactly as received, or None.
+
+    Returns:
+        The same headers as ``decide(policy, CorsRequest("GET", origin)).headers``
+        (read-only when shared).
+    """
+    if origin is None or not policy.vary_origin:
+        return policy.no_origin_headers
+    if policy.match_origin(origin) is None:
+        return policy.refused_headers
+    headers: Mapping[str, str] = {"Access-Control-Allow-Origin": "*" if policy.wildcard else origin} | policy.actual_headers  # type: ignore[operator]
+    return headers
+
+
 def _preflight(policy: ResolvedPolicy, request: CorsRequest, origin: str) -> Decision:
     rule = "*" if not policy.vary_origin else policy.match_origin(origin)
     if rule is None:

@@ -38,10 +38,11 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 from ._errors import CorsConfigError
-from ._evaluate import decide, with_cors_headers
+from ._evaluate import decide, read_headers, with_cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
+    SAFE_READS,
     WRITE_REFUSED,
     CorsView,
     app_config,
@@ -475,18 +476,23 @@ class CorsMiddleware:
         else:
             environ.pop(HANDLED, None)  # the environ may be served again, on another path
             return self.wsgi_app(environ, start_response)
-        view = request_view(environ)
-        decision = decide(policy, view)
-        if decided.receivers or logger.isEnabledFor(logging.DEBUG):
-            report(state.app, decision, view, path)
-        if decision.refused_by == "write":  # write_protection, before the app sees the request
-            status, lines, body = state.write_refused
-            start_response(status, [*lines, *decision.headers.items()])
-            return [body]
-        if decision.kind == "preflight" and policy.automatic_options:
-            start_response("200 OK", [*state.preflight_lines, *decision.headers.items()])
-            return []
-        slot = [(decision.headers, intercept)]
+        reporting = decided.receivers or logger.isEnabledFor(logging.DEBUG)
+        if not reporting and environ.get("REQUEST_METHOD") in SAFE_READS:
+            headers = read_headers(policy, environ.get("HTTP_ORIGIN"))
+        else:
+            view = request_view(environ)
+            decision = decide(policy, view)
+            if reporting:
+                report(state.app, decision, view, path)
+            if decision.refused_by == "write":  # write_protection, before the app sees the request
+                status, lines, body = state.write_refused
+                start_response(status, [*lines, *decision.headers.items()])
+                return [body]
+            if decision.kind == "preflight" and policy.automatic_options:
+                start_response("200 OK", [*state.preflight_lines, *decision.headers.items()])
+                return []
+            headers = decision.headers
+        slot = [(headers, intercept)]
         environ[HANDLED] = slot
         return self.wsgi_app(environ, _starter(start_response, slot))
 

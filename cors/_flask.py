@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ._decision import Decision
 from ._errors import CorsConfigError, CorsWarning
-from ._evaluate import decide, merge_vary
+from ._evaluate import decide, merge_vary, read_headers
 from ._policy import SETTING_NAMES, CorsPolicy, ResolvedPolicy, _caller_stacklevel, resolve
 from ._request import CorsRequest
 from ._settings import CorsSettings
@@ -419,29 +419,34 @@ class CorsView:
         if state is None or not state.served:
             state = serving_config(app)
         policy = state.view_policy(self)
-        view = request_view(environ)
-        decision = decide(policy, view)
-        if decided.receivers or logger.isEnabledFor(logging.DEBUG):
-            report(app, decision, view, req.path)
-        if decision.refused_by == "write":
-            return write_refused_response(decision.headers)
-        if view.method == "OPTIONS" and policy.automatic_options:
-            if decision.kind != "preflight":
-                return apply_headers(decision.headers, app.make_default_options_response())
-            endpoint = endpoint_serving(view.request_method or "")
-            other = unwrap_cors_view(app.view_functions.get(endpoint)) if endpoint else None
-            if other is not None and other is not self and other.cors_policy.automatic_options:
-                decision = evaluate(state.view_policy(other), environ)
-            return preflight_response(decision.headers)
+        reporting = decided.receivers or logger.isEnabledFor(logging.DEBUG)
+        if not reporting and environ.get("REQUEST_METHOD") in SAFE_READS:
+            headers = read_headers(policy, environ.get("HTTP_ORIGIN"))
+        else:
+            view = request_view(environ)
+            decision = decide(policy, view)
+            if reporting:
+                report(app, decision, view, req.path)
+            if decision.refused_by == "write":
+                return write_refused_response(decision.headers)
+            if view.method == "OPTIONS" and policy.automatic_options:
+                if decision.kind != "preflight":
+                    return apply_headers(decision.headers, app.make_default_options_response())
+                endpoint = endpoint_serving(view.request_method or "")
+                other = unwrap_cors_view(app.view_functions.get(endpoint)) if endpoint else None
+                if other is not None and other is not self and other.cors_policy.automatic_options:
+                    decision = evaluate(state.view_policy(other), environ)
+                return preflight_response(decision.headers)
+            headers = decision.headers
         try:
             result = self._run(args, kwargs)
         except BaseException:
             # abort(), HTTP errors and 500s: Flask makes the response later.
-            after_this_request(functools.partial(apply_headers, decision.headers))
+            after_this_request(functools.partial(apply_headers, headers))
             raise
         if not isinstance(result, Response):
             result = app.make_response(result)
-        return apply_headers(decision.headers, result)
+        return apply_headers(headers, result)
 
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         function = current_app.ensure_sync(self._view) if self._is_async else self._view

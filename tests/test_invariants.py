@@ -8,6 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cors import CorsPolicy, CorsRequest, CorsWarning, ResolvedPolicy, decide, resolve
+from cors._evaluate import read_headers
 from cors._origins import SERIALIZED_ORIGIN
 
 from .test_laws import policies
@@ -84,3 +85,12 @@ def test_core_invariants(policy: CorsPolicy, request: CorsRequest) -> None:
         assert "Origin" in headers.get("Vary", "").split(", ")
     if acao is None:
         assert [n for n in headers if n.startswith("Access-Control-")] == []
+
+
+@given(policies(), st.sampled_from(["GET", "HEAD"]), header_text)
+def test_read_headers_are_decides_headers(policy: CorsPolicy, method: str, origin: str | None) -> None:
+    """For a GET or HEAD, the shortcut the Flask edge takes gives exactly the headers decide gives."""
+    resolved = _resolved(policy)
+    if resolved is None:
+        return
+    assert dict(read_headers(resolved, origin)) == dict(decide(resolved, CorsRequest(method, origin)).headers)
