@@ -206,6 +206,11 @@ def with_cors_headers(lines: list[tuple[str, str]], headers: Mapping[str, str]) 
         The lines without any earlier value of those headers, then the
         headers; ``Vary`` is merged with the existing ``Vary`` lines.
     """
+    for name, _ in lines:
+        if name[:1] in "AaVv":  # Access-Control-* or Vary, perhaps
+            break
+    else:  # the common case: nothing to replace or merge
+        return [*lines, *headers.items()]
     vary = "Vary" in headers
     kept: list[tuple[str, str]] = []
     varies: list[str] = []

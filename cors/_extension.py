@@ -469,9 +469,13 @@ class CorsMiddleware:
             slot: list[Any] = []
             environ[HANDLED] = slot
             return self.wsgi_app(environ, _starter(start_response, slot))
-        path = flask_path(environ)
+        path = None  # read only when a rule has a pattern: "*" covers every path
         for pattern, policy, intercept in state.rules:
-            if pattern is None or pattern(path):
+            if pattern is None:
+                break
+            if path is None:
+                path = flask_path(environ)
+            if pattern(path):
                 break
         else:
             environ.pop(HANDLED, None)  # the environ may be served again, on another path
@@ -483,7 +487,7 @@ class CorsMiddleware:
             view = request_view(environ)
             decision = decide(policy, view)
             if reporting:
-                report(state.app, decision, view, path)
+                report(state.app, decision, view, path or flask_path(environ))
             if decision.refused_by == "write":  # write_protection, before the app sees the request
                 status, lines, body = state.write_refused
                 start_response(status, [*lines, *decision.headers.items()])
