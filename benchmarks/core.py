@@ -22,13 +22,15 @@ class CoreCase:
         name: Short identifier.
         title: What the table calls it.
         case: The request case it evaluates, whose expected headers it must return.
-        budget_ns: The most one call may take, in nanoseconds.
+        budget_share: The most one call may take, as a share of bare Flask's
+            allowed GET in the same run (so the budget carries over to
+            another machine: on one where that GET takes 35 µs, 0.06 is 2.1 µs).
     """
 
     name: str
     title: str
     case: Case
-    budget_ns: float
+    budget_share: float
 
 
 CORE_CASES = (
@@ -36,13 +38,13 @@ CORE_CASES = (
         name="core-actual",
         title="allowed actual request",
         case=CASES_BY_NAME["get-allowed"],
-        budget_ns=2000.0,
+        budget_share=0.06,
     ),
     CoreCase(
         name="core-preflight",
         title="allowed preflight, three headers",
         case=CASES_BY_NAME["preflight-allowed"],
-        budget_ns=5000.0,
+        budget_share=0.14,
     ),
 )
 
