@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import operator
 import re
 import threading
@@ -38,21 +37,20 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 from ._errors import CorsConfigError
-from ._evaluate import decide, read_headers, with_cors_headers
+from ._evaluate import decide, with_cors_headers
 from ._flask import (
     HANDLED,
     HTTP_METHOD_FUNCS,
-    SAFE_READS,
     WRITE_REFUSED,
     CorsView,
     app_config,
-    decided,
     endpoint_serving,
     evaluate,
-    logger,
     policy_from_arguments,
     preflight_response,
+    read_shortcut,
     report,
+    reporting,
     request_view,
     unwrap_cors_view,
     write_refused_response,
@@ -480,13 +478,11 @@ class CorsMiddleware:
         else:
             environ.pop(HANDLED, None)  # the environ may be served again, on another path
             return self.wsgi_app(environ, start_response)
-        reporting = decided.receivers or logger.isEnabledFor(logging.DEBUG)
-        if not reporting and environ.get("REQUEST_METHOD") in SAFE_READS:
-            headers = read_headers(policy, environ.get("HTTP_ORIGIN"))
-        else:
+        headers = read_shortcut(policy, environ)
+        if headers is None:
             view = request_view(environ)
             decision = decide(policy, view)
-            if reporting:
+            if reporting():
                 report(state.app, decision, view, path or flask_path(environ))
             if decision.refused_by == "write":  # write_protection, before the app sees the request
                 status, lines, body = state.write_refused

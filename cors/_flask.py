@@ -105,11 +105,27 @@ def request_view(environ: Mapping[str, Any]) -> CorsRequest:
     )
 
 
+def reporting() -> bool:
+    """Someone asks for each Decision: a ``decided`` receiver, or the DEBUG log."""
+    return bool(decided.receivers) or logger.isEnabledFor(logging.DEBUG)
+
+
+def read_shortcut(policy: ResolvedPolicy, environ: Mapping[str, Any]) -> Mapping[str, str] | None:
+    """The headers of a GET or HEAD while nobody asks for its Decision, else None (then decide).
+
+    Such a request's answer depends on its Origin alone: see
+    [`read_headers`][cors._evaluate.read_headers].
+    """
+    if environ.get("REQUEST_METHOD") in SAFE_READS and not reporting():
+        return read_headers(policy, environ.get("HTTP_ORIGIN"))
+    return None
+
+
 def evaluate(policy: ResolvedPolicy, environ: Mapping[str, Any]) -> Decision:
     """Decide about the current request, and report the decision (see [`report`][cors._flask.report])."""
     view = request_view(environ)
     decision = decide(policy, view)
-    if decided.receivers or logger.isEnabledFor(logging.DEBUG):
+    if reporting():
         report(current_app._get_current_object(), decision, view, request.path)  # type: ignore[attr-defined]
     return decision
 
@@ -419,13 +435,11 @@ class CorsView:
         if state is None or not state.served:
             state = serving_config(app)
         policy = state.view_policy(self)
-        reporting = decided.receivers or logger.isEnabledFor(logging.DEBUG)
-        if not reporting and environ.get("REQUEST_METHOD") in SAFE_READS:
-            headers = read_headers(policy, environ.get("HTTP_ORIGIN"))
-        else:
+        headers = read_shortcut(policy, environ)
+        if headers is None:
             view = request_view(environ)
             decision = decide(policy, view)
-            if reporting:
+            if reporting():
                 report(app, decision, view, req.path)
             if decision.refused_by == "write":
                 return write_refused_response(decision.headers)
